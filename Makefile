@@ -1,0 +1,53 @@
+# border-trade: `make run` sets everything up and serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := border_trade
+
+.PHONY: run test install install-test compile messages migrate seed lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+compile: $(BIN)/python
+	$(BIN)/pybabel compile -d translations -q
+
+messages: $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 \
+		--no-location --sort-output --omit-header -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --omit-header
+
+migrate:
+	$(BIN)/flask db upgrade
+
+seed:
+	$(BIN)/flask seed --demo
+
+run: install compile migrate seed
+	@echo "border-trade on http://127.0.0.1:$(PORT) (demo logins above, password demo-pass-2026)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install-test compile lint
+	$(BIN)/python -m pytest
+
+bench: install-test compile
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b || exit 1; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) instance/border_trade.sqlite translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,65 @@
+"""border-trade: OCOP goods exported from Vietnam to Cambodia through land border gates."""
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the Flask application."""
+    from config import config_from_env
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    app.config.from_object(config or config_from_env())
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from . import models  # noqa: F401  (every table known to Alembic)
+    from .auth import login as _login  # noqa: F401  (user loader)
+    from .extensions import babel, bootstrap, csrf, db, limiter, login, migrate
+    from .i18n import select_locale
+    from .web import install_request_hooks
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    login.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    install_request_hooks(app)
+
+
+def register_blueprints(app):
+    from .api import register_api
+    from .assets import blp as assets
+    from .gates.views import blp as gates_views
+
+    app.register_blueprint(assets)
+    app.register_blueprint(gates_views)
+    register_api(app)
+
+
+def register_error_handlers(app):
+    from .errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app):
+    from .cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,53 @@
+"""REST plumbing: the flask-smorest Api, bearer-token authentication for /api/v1, the blueprints."""
+
+from flask import g, request
+from flask_babel import gettext as _
+
+from ..errors import Unauthorized
+from ..extensions import api, csrf
+
+API_PREFIX = "/api/v1"
+# endpoints that answer without a token (API.md, Conventions)
+PUBLIC_ENDPOINTS = {"auth_api.token", "health_api.health", "verify_api.verify"}
+
+
+def register_api(app):
+    """Bind flask-smorest, register every API blueprint and require a bearer token on /api/v1."""
+    from ..gates.api import blp as gates_api
+    from ..shipments.api import blp as hs_api
+    from .health import blp as health_api
+
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearerAuth": []}]
+    for blueprint in (health_api, gates_api, hs_api):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    from .docs import blp as docs
+
+    app.register_blueprint(docs)
+
+    @app.before_request
+    def _authenticate_api():
+        if not request.path.startswith(API_PREFIX + "/") or request.endpoint in PUBLIC_ENDPOINTS:
+            return
+        if request.endpoint is None:
+            return  # 404/405 answered by the error handlers
+        g.api_user = authenticate_bearer()
+
+
+def authenticate_bearer():
+    """Return the user of the request's bearer token, or raise 401."""
+    from ..auth.tokens import user_for_token
+
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, raw = header.partition(" ")
+    user = user_for_token(raw.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise Unauthorized(_("Sign in or send a valid API token."), headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def api_user():
+    """Return the authenticated API caller."""
+    return g.api_user

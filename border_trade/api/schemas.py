@@ -1,0 +1,89 @@
+"""Base schema for the API: refuses unknown fields and speaks the request's language."""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import RAISE, Schema, fields, validate
+
+# marshmallow's own messages are English constants; give every common one a translatable text.
+FIELD_MESSAGES = {
+    fields.Field: {
+        "required": _l("This field is required."),
+        "null": _l("This field may not be empty."),
+        "validator_failed": _l("Invalid value."),
+    },
+    fields.String: {"invalid": _l("Not a valid text."), "invalid_utf8": _l("Not valid UTF-8 text.")},
+    fields.Integer: {"invalid": _l("Not a valid whole number."), "too_large": _l("The number is too large.")},
+    fields.Decimal: {
+        "invalid": _l("Not a valid number."),
+        "special": _l("Special numeric values are not allowed."),
+        "too_large": _l("The number is too large."),
+    },
+    fields.Float: {"invalid": _l("Not a valid number."), "special": _l("Special numeric values are not allowed.")},
+    fields.Boolean: {"invalid": _l("Not a valid boolean.")},
+    fields.Date: {"invalid": _l("Not a valid date (YYYY-MM-DD)."), "format": _l("Not a valid date (YYYY-MM-DD).")},
+    fields.DateTime: {
+        "invalid": _l("Not a valid date and time (ISO 8601 with an offset)."),
+        "invalid_awareness": _l("Give the time zone offset, e.g. +07:00."),
+        "format": _l("Not a valid date and time (ISO 8601 with an offset)."),
+    },
+    fields.AwareDateTime: {"invalid_awareness": _l("Give the time zone offset, e.g. +07:00.")},
+    fields.Email: {"invalid": _l("Not a valid e-mail address.")},
+    fields.List: {"invalid": _l("Not a valid list.")},
+    fields.Nested: {"type": _l("Invalid input type.")},
+    fields.Dict: {"invalid": _l("Not a valid object.")},
+    fields.Enum: {"unknown": _l("Must be one of: {choices}.")},
+}
+
+
+def translate_marshmallow_messages():
+    """Install the translatable messages on marshmallow's field classes (idempotent)."""
+    for cls, messages in FIELD_MESSAGES.items():
+        cls.default_error_messages = {**cls.default_error_messages, **messages}
+
+
+translate_marshmallow_messages()
+
+
+class BaseSchema(Schema):
+    """Refuse unknown fields (422) with a translated message."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {
+        "unknown": _l("Unknown field."),
+        "type": _l("Invalid input type."),
+    }
+
+
+def translate_validator_messages():
+    """Give marshmallow's validators translatable default messages."""
+    validate.Length.message_min = _l("Shorter than the minimum length {min}.")
+    validate.Length.message_max = _l("Longer than the maximum length {max}.")
+    validate.Length.message_all = _l("Length must be between {min} and {max}.")
+    validate.Length.message_equal = _l("Length must be {equal}.")
+    validate.OneOf.default_message = _l("Must be one of: {choices}.")
+    validate.Regexp.default_message = _l("The value does not have the expected format.")
+    validate.Email.default_message = _l("Not a valid e-mail address.")
+
+
+translate_validator_messages()
+
+
+class Range(validate.Range):
+    """marshmallow's Range with messages translated when the error happens, not at import."""
+
+    def __init__(self, min=None, max=None, *, min_inclusive=True, max_inclusive=True, error=None):
+        super().__init__(min, max, min_inclusive=min_inclusive, max_inclusive=max_inclusive, error=error)
+        low = _l("Must be at least {min}.") if min_inclusive else _l("Must be greater than {min}.")
+        high = _l("Must be at most {max}.") if max_inclusive else _l("Must be less than {max}.")
+        self.message_min, self.message_max = low, high
+        self.message_all = _l("Must be between {min} and {max}.") if min_inclusive and max_inclusive else low
+
+    def _format_error(self, value, message):
+        return str(self.error or message).format(input=value, min=self.min, max=self.max)
+
+
+class QuerySchema(BaseSchema):
+    """Query-string arguments; every endpoint accepts `lang`."""
+
+    lang = fields.String(validate=lambda v: v in ("vi", "km", "en"), metadata={"enum": ["vi", "km", "en"]})

@@ -1,0 +1,46 @@
+"""API bearer tokens: random, stored as SHA-256, expiring, revocable."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from ..types import utcnow
+from .models import ApiToken
+
+TOKEN_PREFIX = "bt_"
+
+
+def digest(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_token(user, *, name=None, address=None, now=None):
+    """Create a token for a user and return (raw token, record); the raw value is shown once."""
+    now = now or utcnow()
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(
+        user=user,
+        token_hash=digest(raw),
+        prefix=raw[:10],
+        name=name,
+        created_at=now,
+        expires_at=now + timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"]),
+        created_from=address,
+    )
+    db.session.add(record)
+    return raw, record
+
+
+def user_for_token(raw, now=None):
+    """Return the active user a raw token belongs to, or None."""
+    if not raw or len(raw) > 200:
+        return None
+    now = now or utcnow()
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(raw)))
+    if token is None or not token.is_usable(now) or not token.user.is_active:
+        return None
+    return token.user

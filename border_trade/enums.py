@@ -1,0 +1,35 @@
+"""Helpers for string enums stored as VARCHAR and labelled once, in one place, with _l."""
+
+import enum
+
+import sqlalchemy as sa
+
+
+class StrEnum(str, enum.Enum):
+    """A str-valued enum whose label is a lazy translation defined next to the members."""
+
+    def __str__(self):
+        return self.value
+
+    @property
+    def label(self):
+        return self.labels().get(self, self.value)
+
+    @classmethod
+    def labels(cls):
+        return {}
+
+    @classmethod
+    def values(cls):
+        return [m.value for m in cls]
+
+
+def enum_column(enum_cls, length=32):
+    """Return a portable VARCHAR column type holding the enum's values (not its names)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )

@@ -1,0 +1,75 @@
+"""Languages, the locale selector and helpers for bilingual labels."""
+
+from flask import current_app, g, has_request_context, request
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+
+LANGUAGES = ("vi", "km", "en")
+DEFAULT_LOCALE = "vi"
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "km": "ខ្មែរ", "en": "English"}
+
+
+def select_locale():
+    """Pick the request's locale.
+
+    API (API.md): ?lang=, then Accept-Language, then the user's preference, else vi.
+    Pages (STYLE.md): the user's saved preference, then ?lang=, then the `lang` cookie, then Accept-Language.
+    """
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    forced = g.get("forced_locale")
+    if forced:
+        return forced
+    user = _current_user()
+    preference = getattr(user, "locale", None) if user is not None else None
+    lang = request.args.get("lang")
+    if request.path.startswith("/api/"):
+        candidates = (lang, _accept_language(), preference)
+    else:
+        candidates = (preference, lang, request.cookies.get("lang"), _accept_language())
+    return next((c for c in candidates if c in LANGUAGES), DEFAULT_LOCALE)
+
+
+def _accept_language():
+    if not request.accept_languages:
+        return None
+    return request.accept_languages.best_match(LANGUAGES)
+
+
+def _current_user():
+    user = g.get("api_user")
+    if user is not None:
+        return user
+    if "flask_login" in current_app.extensions or hasattr(current_app, "login_manager"):
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user
+    return None
+
+
+def current_language():
+    """Return the active language code as a plain string."""
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+def translate_in(msgid, locale, **params):
+    """Translate one message in the given locale (needs an app context; force_locale is a no-op without)."""
+    with force_locale(locale):
+        return _(msgid, **params)
+
+
+def bilingual(msgid, first="vi", second="km", sep=" / ", **params):
+    """Return "first / second" translations of one msgid, or one text when both languages are the same."""
+    texts = [translate_in(msgid, lang, **params) for lang in dict.fromkeys(x for x in (first, second) if x)]
+    return sep.join(texts)
+
+
+def localized(obj, field, locale=None):
+    """Read `<field>_<locale>` from a record, falling back to Vietnamese, then English."""
+    locale = locale or current_language()
+    for lang in (locale, "vi", "en"):
+        value = getattr(obj, f"{field}_{lang}", None)
+        if value:
+            return value
+    return None

@@ -1,0 +1,1 @@
+"""Reference data and the demo world."""

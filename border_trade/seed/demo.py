@@ -1,0 +1,486 @@
+"""A realistic demo world: Tây Ninh exporters, a Phnom Penh consignee, rates, users, ~30 shipments."""
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from ..auth.models import Organisation, OrganisationKind, Role, User
+from ..auth.passwords import hash_password
+from ..documents.models import Document, DocumentType
+from ..extensions import db
+from ..gates.models import Gate, Province
+from ..products.models import OcopGroup, Product
+from ..shipments.models import (
+    Currency,
+    EventKind,
+    ExchangeRate,
+    Lane,
+    Regime,
+    Shipment,
+    ShipmentEvent,
+    ShipmentItem,
+    ShipmentStatus,
+)
+from ..shipments.money import compute_totals, line_value
+from ..shipments.references import next_reference
+
+DEMO_PASSWORD = "demo-pass-2026"
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+RATES_FROM = date(2024, 1, 1)
+
+DEMO_USERS = [
+    ("admin@demo.test", "Quản trị viên", Role.ADMIN, None, None, None),
+    ("exporter@demo.test", "Nguyễn Thị Lan", Role.EXPORTER, "melon", None, None),
+    ("exporter2@demo.test", "Trần Văn Minh", Role.EXPORTER, "ricepaper", None, None),
+    ("officer.mocbai@demo.test", "Lê Hoàng Phúc", Role.GATE_OFFICER, None, None, ["MOC-BAI"]),
+    ("officer.xamat@demo.test", "Phạm Quốc Bảo", Role.GATE_OFFICER, None, None, ["XA-MAT"]),
+    ("province.tayninh@demo.test", "Võ Thị Hạnh", Role.PROVINCE_OFFICER, "department", "TAY-NINH", None),
+]
+
+ORGANISATIONS = {
+    "melon": dict(
+        name="Hợp tác xã Nông nghiệp Dưa lưới Tân Châu",
+        kind=OrganisationKind.COOPERATIVE,
+        tax_id="3907654320",
+        address="Ấp Thạnh Hiệp, xã Tân Châu, tỉnh Tây Ninh",
+        email="htx.tanchau@demo.test",
+        phone="+84 276 3800 111",
+    ),
+    "ricepaper": dict(
+        name="Công ty TNHH Bánh tráng Trảng Bàng Sương Mai",
+        kind=OrganisationKind.EXPORTER,
+        tax_id="3905551111",
+        address="Khu phố Lộc Du, phường Trảng Bàng, tỉnh Tây Ninh",
+        email="suongmai@demo.test",
+        phone="+84 276 3881 222",
+    ),
+    "consignee": dict(
+        name="Angkor Fresh Import Co., Ltd.",
+        name_km="ក្រុមហ៊ុន អង្គរ ហ្វ្រេស អ៊ីមផត ឯ.ក",
+        kind=OrganisationKind.CONSIGNEE,
+        country_code="KH",
+        tax_id="K009-902103344",
+        address="No. 45, Street 271, Sangkat Tuol Tumpung 2, Khan Chamkarmon, Phnom Penh",
+        email="buyer@angkorfresh.demo.test",
+    ),
+    "department": dict(
+        name="Sở Công Thương tỉnh Tây Ninh",
+        kind=OrganisationKind.DEPARTMENT,
+        tax_id="0309876547",
+        address="Phường Tân An, tỉnh Tây Ninh",
+        email="sct@demo.test",
+    ),
+}
+
+PRODUCTS = {
+    "melon": [
+        dict(
+            name_vi="Dưa lưới Tân Châu",
+            name_km="ត្រសក់ស្រូវ តាន់ចូវ",
+            name_en="Tan Chau netted melon",
+            hs_code="08071900",
+            ocop_stars=4,
+            unit="KGM",
+            net_weight_per_unit_kg=Decimal("1"),
+        ),
+        dict(
+            name_vi="Mãng cầu Bà Đen",
+            name_km="ទៀប បាដែន",
+            name_en="Ba Den custard apple",
+            hs_code="08109094",
+            ocop_stars=4,
+            unit="KGM",
+            net_weight_per_unit_kg=Decimal("1"),
+        ),
+        dict(
+            name_vi="Bưởi da xanh Tây Ninh",
+            name_km="ក្រូចថ្លុង",
+            name_en="Green-skin pomelo",
+            hs_code="08054000",
+            ocop_stars=3,
+            unit="KGM",
+            net_weight_per_unit_kg=Decimal("1"),
+        ),
+        dict(
+            name_vi="Mật ong hoa cà phê",
+            name_km="ទឹកឃ្មុំ",
+            name_en="Coffee-blossom honey",
+            hs_code="04090000",
+            ocop_stars=3,
+            unit="PCE",
+            net_weight_per_unit_kg=Decimal("0.5"),
+        ),
+    ],
+    "ricepaper": [
+        dict(
+            name_vi="Bánh tráng phơi sương Trảng Bàng",
+            name_km=None,
+            name_en="Trang Bang dew-dried rice paper",
+            hs_code="19059070",
+            ocop_stars=4,
+            unit="PCE",
+            net_weight_per_unit_kg=Decimal("0.5"),
+        ),
+        dict(
+            name_vi="Muối tôm Tây Ninh",
+            name_km="អំបិលបង្គា",
+            name_en="Tay Ninh shrimp salt",
+            hs_code="21039029",
+            ocop_stars=4,
+            unit="PCE",
+            net_weight_per_unit_kg=Decimal("0.2"),
+        ),
+        dict(
+            name_vi="Bánh tráng siêu mỏng",
+            name_km=None,
+            name_en="Ultra-thin rice paper",
+            hs_code="19059070",
+            ocop_stars=5,
+            unit="PCE",
+            net_weight_per_unit_kg=Decimal("0.3"),
+        ),
+    ],
+}
+
+# final status -> gate events after submission, in order
+PATHS = {
+    ShipmentStatus.DRAFT: [],
+    ShipmentStatus.READY: [],
+    ShipmentStatus.SUBMITTED: [],
+    ShipmentStatus.CANCELLED: [],
+    ShipmentStatus.AT_GATE: ["arrived"],
+    ShipmentStatus.INSPECTING: ["arrived", "lane_assigned:yellow", "inspection_started"],
+    ShipmentStatus.HELD: ["arrived", "lane_assigned:red", "inspection_started", "held"],
+    ShipmentStatus.CLEARED: ["arrived", "lane_assigned:green", "cleared"],
+    ShipmentStatus.CROSSED: ["arrived", "lane_assigned:green", "cleared", "crossed"],
+    ShipmentStatus.DELIVERED: ["arrived", "lane_assigned:yellow", "inspection_started", "cleared", "crossed"],
+}
+GATE_MOVES = {
+    "arrived": ShipmentStatus.AT_GATE,
+    "inspection_started": ShipmentStatus.INSPECTING,
+    "held": ShipmentStatus.HELD,
+    "cleared": ShipmentStatus.CLEARED,
+    "crossed": ShipmentStatus.CROSSED,
+}
+
+
+def demo_rate(currency, on):
+    """Return a plausible, deterministic VND rate for a day (demo data, not an official rate)."""
+    days = (on - RATES_FROM).days
+    usd = Decimal(24300) + Decimal(days) * Decimal("1.85") + Decimal((days * 37) % 90)
+    if currency == Currency.USD:
+        return usd.quantize(Decimal(1))
+    return (usd / Decimal(4080 + (days * 13) % 40)).quantize(Decimal("0.000001"))
+
+
+def load_rates(until):
+    """Add daily USD and KHR rates from 2024-01-01 to `until` where missing; return how many were added."""
+    have = set(db.session.execute(sa.select(ExchangeRate.currency, ExchangeRate.rate_on)).all())
+    added = 0
+    day = RATES_FROM
+    while day <= until:
+        for currency in (Currency.USD, Currency.KHR):
+            if (currency, day) not in have:
+                db.session.add(
+                    ExchangeRate(currency=currency, rate_on=day, vnd_per_unit=demo_rate(currency, day), source="demo")
+                )
+                added += 1
+        day += timedelta(days=1)
+    return added
+
+
+def load_demo(now=None):
+    """Create the demo world once; a second run changes nothing. Return a summary dict."""
+    now = now or datetime.now(UTC)
+    today = now.astimezone(LOCAL).date()
+    summary = {"rates": load_rates(today + timedelta(days=30)), "users": 0, "shipments": 0}
+    if db.session.scalar(sa.select(User).where(User.email == "admin@demo.test")) is not None:
+        db.session.commit()
+        return summary
+
+    tay_ninh = db.session.scalar(sa.select(Province).where(Province.code == "TAY-NINH"))
+    phnom_penh = db.session.scalar(sa.select(Province).where(Province.code == "KH-12"))
+    orgs = {}
+    for key, values in ORGANISATIONS.items():
+        province = phnom_penh if values.get("country_code") == "KH" else tay_ninh
+        org = Organisation(
+            country_code=values.get("country_code", "VN"),
+            province=province,
+            **{k: v for k, v in values.items() if k != "country_code"},
+        )
+        db.session.add(org)
+        orgs[key] = org
+    products = {}
+    for key, items in PRODUCTS.items():
+        products[key] = []
+        for number, values in enumerate(items, start=1):
+            product = Product(
+                organisation=orgs[key],
+                ocop_group=OcopGroup.FOOD,
+                producer=orgs[key].name,
+                province=tay_ninh,
+                ocop_certificate_no=f"{number:02d}/QĐ-UBND-{2023 + number % 2}",
+                ocop_recognised_on=date(2023 + number % 2, 3, 15),
+                ocop_certificate_expires_on=date(2026 + number % 2, 3, 14),
+                ocop_authority="UBND tỉnh Tây Ninh",
+                **values,
+            )
+            db.session.add(product)
+            products[key].append(product)
+
+    password = hash_password(DEMO_PASSWORD)
+    users = {}
+    gates = {g.code: g for g in db.session.scalars(sa.select(Gate))}
+    for email, name, role, org_key, province_code, gate_codes in DEMO_USERS:
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            password_hash=password,
+            organisation=orgs.get(org_key),
+            locale="vi",
+            province=tay_ninh if province_code == "TAY-NINH" else None,
+            gates=[gates[c] for c in gate_codes or []],
+        )
+        db.session.add(user)
+        users[email] = user
+    summary["users"] = len(users)
+    db.session.flush()
+
+    rng = random.Random(2026)
+    officers = {"MOC-BAI": users["officer.mocbai@demo.test"], "XA-MAT": users["officer.xamat@demo.test"]}
+    statuses = (
+        [ShipmentStatus.DELIVERED] * 6
+        + [ShipmentStatus.CROSSED] * 8
+        + [ShipmentStatus.CLEARED] * 2
+        + [ShipmentStatus.HELD, ShipmentStatus.INSPECTING, ShipmentStatus.AT_GATE, ShipmentStatus.AT_GATE]
+        + [ShipmentStatus.SUBMITTED] * 3
+        + [ShipmentStatus.READY] * 2
+        + [ShipmentStatus.DRAFT] * 3
+        + [ShipmentStatus.CANCELLED]
+    )
+    for index, status in enumerate(statuses):
+        org_key = "melon" if index % 3 != 2 else "ricepaper"
+        exporter = users["exporter@demo.test" if org_key == "melon" else "exporter2@demo.test"]
+        gate = gates[("MOC-BAI", "XA-MAT", "BINH-HIEP")[index % 3]]
+        finished = status in (ShipmentStatus.CROSSED, ShipmentStatus.DELIVERED)
+        if finished:
+            crossing_day = today - timedelta(days=rng.randint(3, 120))
+        elif status in (ShipmentStatus.AT_GATE, ShipmentStatus.INSPECTING, ShipmentStatus.HELD, ShipmentStatus.CLEARED):
+            crossing_day = today
+        else:
+            crossing_day = today + timedelta(days=rng.randint(1, 20))
+        _demo_shipment(
+            rng,
+            now,
+            orgs[org_key],
+            orgs["consignee"],
+            exporter,
+            officers.get(gate.code),
+            gate,
+            products[org_key],
+            status,
+            crossing_day,
+            index,
+        )
+        summary["shipments"] += 1
+    db.session.commit()
+    return summary
+
+
+def _demo_shipment(rng, now, org, consignee, exporter, officer, gate, products, status, crossing_day, index):
+    chosen = rng.sample(products, k=min(len(products), rng.randint(1, 3)))
+    shipment = Shipment(
+        reference=next_reference(crossing_day.year),
+        organisation=org,
+        created_by=exporter,
+        regime=Regime.EXPORT,
+        exit_gate=gate,
+        planned_crossing_on=crossing_day,
+        incoterm="DAP",
+        incoterm_place="Phnom Penh",
+        currency=Currency.USD,
+        preferential_tariff=True,
+        transhipment=False,
+        consignee=consignee,
+        consignee_name=consignee.name_km or consignee.name,
+        consignee_address=consignee.address,
+        consignee_country="KH",
+        consignee_tax_id=consignee.tax_id,
+        vehicle_plate=f"70H-{rng.randint(100, 999)}.{rng.randint(10, 99)}",
+        driver_name=rng.choice(["Nguyễn Văn Tâm", "Trần Minh Đức", "Lê Văn Hậu", "Huỳnh Tấn Lộc"]),
+        driver_id_no=f"0720{rng.randint(10000000, 99999999)}",
+        invoice_no=f"INV-{crossing_day:%Y}-{index + 1:04d}",
+        invoice_on=crossing_day - timedelta(days=2),
+    )
+    for position, product in enumerate(chosen, start=1):
+        per_unit = product.net_weight_per_unit_kg or Decimal(1)
+        quantity = Decimal(rng.choice([200, 400, 600, 800, 1000, 1500]))
+        net = (quantity * per_unit).quantize(Decimal("0.001"))
+        price = Decimal(rng.choice(["0.85", "1.20", "1.60", "2.40", "3.10"])) * (2 if product.unit == "PCE" else 1)
+        shipment.items.append(
+            ShipmentItem(
+                position=position,
+                product=product,
+                description_vi=product.name_vi,
+                description_km=product.name_km,
+                description_en=product.name_en,
+                hs_code=product.hs_code,
+                quantity=quantity,
+                unit=product.unit,
+                packages=int(quantity // 10) or 1,
+                package_type="CT",
+                net_weight_kg=net,
+                gross_weight_kg=(net * Decimal("1.08")).quantize(Decimal("0.001")),
+                unit_price=price,
+                value=line_value(quantity, price),
+                origin_criterion="WO",
+            )
+        )
+    totals = compute_totals(shipment.items, shipment.currency, crossing_day)
+    for name in ("net_weight_kg", "gross_weight_kg", "value", "value_vnd", "value_usd"):
+        setattr(shipment, name, getattr(totals, name))
+    db.session.add(shipment)
+
+    start = datetime.combine(crossing_day - timedelta(days=4), time(9, 0), LOCAL).astimezone(UTC)
+    start = min(start, now - timedelta(hours=30))
+    moves = [ShipmentStatus.READY, ShipmentStatus.SUBMITTED] if status != ShipmentStatus.DRAFT else []
+    if status == ShipmentStatus.READY:
+        moves = [ShipmentStatus.READY]
+    if status == ShipmentStatus.CANCELLED:
+        moves = [ShipmentStatus.READY, ShipmentStatus.CANCELLED]
+    current = ShipmentStatus.DRAFT
+    at = start
+    for move in moves:
+        at += timedelta(hours=2)
+        shipment.events.append(
+            ShipmentEvent(
+                kind=EventKind.STATUS,
+                event=move.value,
+                from_status=current,
+                to_status=move,
+                occurred_at=at,
+                recorded_at=at,
+                actor=exporter,
+            )
+        )
+        current = move
+    if current == ShipmentStatus.SUBMITTED:
+        _demo_documents(shipment, exporter, crossing_day, at)
+
+    at = (
+        datetime.combine(crossing_day, time(7, 30), LOCAL).astimezone(UTC)
+        if crossing_day < now.astimezone(LOCAL).date()
+        else now - timedelta(hours=rng.randint(1, 5))
+    )
+    for step in PATHS[status]:
+        name, _sep, lane = step.partition(":")
+        at += timedelta(minutes=rng.randint(15, 140))
+        new_status = GATE_MOVES.get(name, current)
+        event = ShipmentEvent(
+            kind=EventKind.CROSSING,
+            event=name,
+            from_status=current,
+            to_status=new_status,
+            occurred_at=min(at, now),
+            recorded_at=min(at, now),
+            actor=officer,
+            gate=gate,
+            lane=Lane(lane) if lane else None,
+        )
+        if name == "held":
+            event.reason_code = "document_check"
+            event.note = "Kiểm tra lại giấy chứng nhận kiểm dịch"
+            shipment.status_before_hold = current
+        if name == "crossed":
+            event.seals = [f"VN{rng.randint(1000000, 9999999)}"]
+            shipment.seals = event.seals
+            shipment.crossed_at = event.occurred_at
+        if name == "arrived":
+            shipment.arrived_at = event.occurred_at
+        if lane:
+            shipment.lane = Lane(lane)
+        shipment.events.append(event)
+        current = new_status
+    if status == ShipmentStatus.DELIVERED:
+        at += timedelta(hours=rng.randint(5, 30))
+        shipment.events.append(
+            ShipmentEvent(
+                kind=EventKind.STATUS,
+                event="delivered",
+                from_status=current,
+                to_status=ShipmentStatus.DELIVERED,
+                occurred_at=at,
+                recorded_at=at,
+                actor=exporter,
+            )
+        )
+        current = ShipmentStatus.DELIVERED
+    shipment.status = current
+
+
+def _demo_documents(shipment, exporter, crossing_day, at):
+    issued = crossing_day - timedelta(days=3)
+    chapters = {item.hs_code[:2] for item in shipment.items}
+    papers = [
+        (
+            DocumentType.CUSTOMS_DECLARATION,
+            f"30{shipment.id or 0:010d}"[:12],
+            "Chi cục Hải quan khu vực XVII",
+            issued + timedelta(days=15),
+        ),
+        (DocumentType.COMMERCIAL_INVOICE, shipment.invoice_no, shipment.organisation.name, None),
+        (DocumentType.PACKING_LIST, f"PL-{shipment.invoice_no}", shipment.organisation.name, None),
+        (
+            DocumentType.SALES_CONTRACT,
+            f"HĐ-{crossing_day:%Y}-{shipment.invoice_no[-4:]}",
+            shipment.organisation.name,
+            None,
+        ),
+        (
+            DocumentType.CO_FORM_D,
+            f"VN-KH {crossing_day:%y}/05/{shipment.invoice_no[-4:]}",
+            "Phòng Quản lý XNK khu vực TP. Hồ Chí Minh",
+            issued + timedelta(days=365),
+        ),
+        (
+            DocumentType.VEHICLE_PERMIT,
+            f"GPLV-{shipment.vehicle_plate}",
+            "Sở Xây dựng tỉnh Tây Ninh",
+            issued + timedelta(days=300),
+        ),
+    ]
+    if chapters & {"06", "07", "08", "10", "12", "14"}:
+        papers.append(
+            (
+                DocumentType.PHYTOSANITARY_CERTIFICATE,
+                f"KDTV-{shipment.invoice_no[-4:]}",
+                "Chi cục Kiểm dịch thực vật vùng II",
+                issued + timedelta(days=14),
+            )
+        )
+    if chapters & {"01", "02", "03", "04", "05"}:
+        papers.append(
+            (
+                DocumentType.VETERINARY_CERTIFICATE,
+                f"TY-{shipment.invoice_no[-4:]}",
+                "Chi cục Thú y vùng VI",
+                issued + timedelta(days=30),
+            )
+        )
+    for doc_type, number, issuer, expires in papers:
+        db.session.add(
+            Document(
+                shipment=shipment,
+                type=doc_type,
+                number=number,
+                issued_by=issuer,
+                issued_on=issued,
+                expires_on=expires,
+                created_by=exporter,
+                created_at=at,
+            )
+        )

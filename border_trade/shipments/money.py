@@ -1,0 +1,51 @@
+"""Exchange-rate lookups and shipment totals, in exact decimals."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from .models import Currency, ExchangeRate
+
+CENT = Decimal("0.01")
+GRAM = Decimal("0.001")
+
+
+def rate_on(currency, on):
+    """Return VND per unit of `currency` in force on a date (the latest on or before it), or None."""
+    currency = Currency(currency)
+    if currency is Currency.VND:
+        return Decimal(1)
+    return db.session.scalar(
+        sa.select(ExchangeRate.vnd_per_unit)
+        .where(ExchangeRate.currency == currency, ExchangeRate.rate_on <= on)
+        .order_by(ExchangeRate.rate_on.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    net_weight_kg: Decimal
+    gross_weight_kg: Decimal
+    value: Decimal
+    value_vnd: Decimal | None
+    value_usd: Decimal | None
+
+
+def line_value(quantity, unit_price):
+    """Return quantity × unit price rounded to cents."""
+    return (Decimal(quantity) * Decimal(unit_price)).quantize(CENT, ROUND_HALF_UP)
+
+
+def compute_totals(items, currency, on):
+    """Sum weights and values of goods lines; convert with the rates in force on `on` (None when missing)."""
+    net = sum((Decimal(i.net_weight_kg) for i in items), Decimal(0)).quantize(GRAM)
+    gross = sum((Decimal(i.gross_weight_kg) for i in items), Decimal(0)).quantize(GRAM)
+    value = sum((line_value(i.quantity, i.unit_price) for i in items), Decimal(0)).quantize(CENT)
+    to_vnd = rate_on(currency, on)
+    usd = rate_on(Currency.USD, on)
+    value_vnd = (value * to_vnd).quantize(Decimal(1), ROUND_HALF_UP).quantize(CENT) if to_vnd else None
+    value_usd = (value_vnd / usd).quantize(CENT, ROUND_HALF_UP) if value_vnd is not None and usd else None
+    return Totals(net, gross, value, value_vnd, value_usd)

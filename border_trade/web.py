@@ -1,0 +1,43 @@
+"""Request hooks shared by pages and API: request id, security headers, template helpers."""
+
+import uuid
+
+from flask import g, request
+
+from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
+    "connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def install_request_hooks(app):
+    """Attach the request id, security headers and the template context to every request."""
+
+    @app.before_request
+    def _request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isascii() else uuid.uuid4().hex
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Request-ID", g.get("request_id", ""))
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Content-Security-Policy", CSP)
+        if request.path.startswith("/api/"):
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def _template_globals():
+        return {
+            "LANGUAGES": LANGUAGES,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "current_language": current_language,
+            "localized": localized,
+        }

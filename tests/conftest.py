@@ -1,0 +1,87 @@
+"""Fixtures: one app and schema per session, every test starting from the reference data alone."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from border_trade import create_app  # noqa: E402
+from border_trade.extensions import db as _db  # noqa: E402
+from border_trade.extensions import limiter  # noqa: E402
+from config import TestingConfig  # noqa: E402
+
+# tables that hold reference data loaded once per session; every other table is emptied after each test
+REFERENCE_TABLES = {"countries", "provinces", "counterpart_gates", "gates", "hs_codes"}
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'sqlite:// (in memory)'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    class Config(TestingConfig):
+        UPLOAD_FOLDER = str(tmp_path_factory.mktemp("uploads"))
+
+    app = create_app(Config)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        from border_trade.seed.reference import load_reference
+
+        load_reference()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Give each test an app context and leave only the reference data behind it."""
+    with app.app_context():
+        yield
+        _db.session.rollback()
+        _db.session.remove()
+        tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+        with _db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def token_for(app):
+    """Return a function giving a bearer header for a user."""
+    from border_trade.auth.tokens import new_token
+
+    def make(user):
+        raw, _record = new_token(user)
+        _db.session.commit()
+        return {"Authorization": f"Bearer {raw}"}
+
+    return make

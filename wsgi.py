@@ -1,0 +1,3 @@
+from border_trade import create_app
+
+app = create_app()
