@@ -16,7 +16,7 @@ from border_trade.extensions import limiter  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 # tables that hold reference data loaded once per session; every other table is emptied after each test
-REFERENCE_TABLES = {"countries", "provinces", "counterpart_gates", "gates", "hs_codes"}
+REFERENCE_TABLES = {"countries", "provinces", "counterpart_gates", "gates", "hs_codes", "rule_sets"}
 
 
 def pytest_report_header(config):

@@ -13,14 +13,16 @@ PUBLIC_ENDPOINTS = {"auth_api.token", "health_api.health", "verify_api.verify"}
 
 def register_api(app):
     """Bind flask-smorest, register every API blueprint and require a bearer token on /api/v1."""
+    from ..documents.api import blp as documents_api
     from ..gates.api import blp as gates_api
-    from ..shipments.api import blp as hs_api
+    from ..products.api import blp as products_api
+    from ..shipments.api import blp as shipments_api
     from .health import blp as health_api
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (health_api, gates_api, hs_api):
+    for blueprint in (health_api, gates_api, products_api, shipments_api, documents_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     from .docs import blp as docs

@@ -87,3 +87,20 @@ class QuerySchema(BaseSchema):
     """Query-string arguments; every endpoint accepts `lang`."""
 
     lang = fields.String(validate=lambda v: v in ("vi", "km", "en"), metadata={"enum": ["vi", "km", "en"]})
+
+
+class LocalDateTime(fields.AwareDateTime):
+    """An aware datetime shown with the offset of Asia/Ho_Chi_Minh (stored in UTC)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        from zoneinfo import ZoneInfo
+
+        return value.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).isoformat()
+
+
+def DecimalString(places=2, **kwargs):  # noqa: N802 - reads like a field class at the call site
+    """A decimal that loads from a string or number and dumps as a string ("12500.00"), never a float."""
+    kwargs.setdefault("metadata", {}).setdefault("example", "12500.00" if places == 2 else "4000.000")
+    return fields.Decimal(places=places, as_string=True, allow_nan=False, **kwargs)

@@ -128,4 +128,6 @@ def load_reference():
             },
         )[1]
     db.session.commit()
-    return changes
+    from ..documents.services import load_rule_set
+
+    return changes + load_rule_set()

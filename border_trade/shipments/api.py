@@ -1,14 +1,34 @@
-"""Shipment endpoints; for now the HS code catalogue."""
+"""Shipment endpoints and the HS catalogue."""
 
+from flask import request
+
+from ..api import api_user
 from ..api.blueprint import Blueprint
 from ..api.pagination import keyset_page, page_schema
-from . import queries
-from .models import HsCode
-from .schemas import HsCodeQuerySchema, HsCodeSchema
+from ..auth.permissions import require
+from ..versioning import etag_value
+from . import queries, services
+from .models import HsCode, Shipment
+from .schemas import (
+    EventListSchema,
+    HsCodeQuerySchema,
+    HsCodeSchema,
+    RequirementsSchema,
+    ShipmentInSchema,
+    ShipmentPatchSchema,
+    ShipmentQuerySchema,
+    ShipmentSchema,
+    TransitionSchema,
+)
 
 blp = Blueprint("shipments_api", __name__, url_prefix="/api/v1", description="Shipments and the HS catalogue")
 
 HsCodePageSchema = page_schema(HsCodeSchema, "HsCodePage")
+ShipmentPageSchema = page_schema(ShipmentSchema, "ShipmentPage")
+
+
+def _with_etag(shipment, status=200):
+    return shipment, status, {"ETag": f'"{etag_value(shipment)}"'}
 
 
 @blp.route("/hs-codes")
@@ -18,3 +38,77 @@ def list_hs_codes(args):
     """Search the HS codes known to the catalogue, with vi/km/en descriptions."""
     query = queries.list_hs_codes_query(args.get("q"))
     return keyset_page(query, [HsCode.code], limit=args["limit"], cursor=args.get("cursor"))
+
+
+@blp.route("/shipments")
+@blp.arguments(ShipmentQuerySchema, location="query")
+@blp.response(200, ShipmentPageSchema)
+def list_shipments(args):
+    """List the shipments the caller may see, newest first; q matches reference, plate or consignee."""
+    user = api_user()
+    require(user, "shipment.read")
+    query = queries.list_shipments_query(
+        user,
+        status=args.get("status"),
+        exit_gate=args.get("exit_gate"),
+        date_from=args.get("from_"),
+        date_to=args.get("to"),
+        q=args.get("q"),
+    )
+    return keyset_page(query, [Shipment.id], limit=args["limit"], cursor=args.get("cursor"), descending=True)
+
+
+@blp.route("/shipments", methods=["POST"])
+@blp.arguments(ShipmentInSchema)
+@blp.response(201, ShipmentSchema)
+def create_shipment(data):
+    """Create a draft shipment for the caller's organisation."""
+    return _with_etag(services.create_shipment(api_user(), data), 201)
+
+
+@blp.route("/shipments/<id_or_reference>")
+@blp.response(200, ShipmentSchema)
+def get_shipment(id_or_reference):
+    """Show one shipment by id or reference."""
+    user = api_user()
+    require(user, "shipment.read")
+    return _with_etag(queries.visible_shipment_or_404(user, id_or_reference))
+
+
+@blp.route("/shipments/<id_or_reference>", methods=["PATCH"])
+@blp.arguments(ShipmentPatchSchema)
+@blp.response(200, ShipmentSchema)
+def patch_shipment(data, id_or_reference):
+    """Change a draft or ready shipment (409 otherwise; a stale If-Match answers 412)."""
+    shipment = services.update_shipment(api_user(), id_or_reference, data, if_match=request.headers.get("If-Match"))
+    return _with_etag(shipment)
+
+
+@blp.route("/shipments/<id_or_reference>/requirements")
+@blp.response(200, RequirementsSchema)
+def requirements(id_or_reference):
+    """List the papers the shipment needs, why, and how far each is."""
+    user = api_user()
+    require(user, "shipment.read")
+    return services.shipment_requirements(user, id_or_reference).as_dict()
+
+
+@blp.route("/shipments/<id_or_reference>/transitions", methods=["POST"])
+@blp.arguments(TransitionSchema)
+@blp.response(200, ShipmentSchema)
+def transition(args, id_or_reference):
+    """Move the shipment (ready, submitted, delivered, cancelled, or back to draft); 409 lists what is unmet."""
+    shipment = services.move_shipment(
+        api_user(), id_or_reference, to=args["to"], note=args.get("note"), if_match=request.headers.get("If-Match")
+    )
+    return _with_etag(shipment)
+
+
+@blp.route("/shipments/<id_or_reference>/events")
+@blp.response(200, EventListSchema)
+def events(id_or_reference):
+    """Return the shipment's timeline, oldest first."""
+    user = api_user()
+    require(user, "shipment.read")
+    shipment = queries.visible_shipment_or_404(user, id_or_reference)
+    return {"items": queries.timeline(shipment.id)}

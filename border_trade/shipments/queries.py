@@ -1,8 +1,12 @@
 """Read helpers for shipments and their catalogue data."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
-from .models import HsCode
+from ..errors import NotFound
+from ..extensions import db
+from .models import HsCode, Shipment
+from .scoping import visible_shipments
 
 
 def list_hs_codes_query(q=None):
@@ -19,3 +23,55 @@ def list_hs_codes_query(q=None):
             conditions.append(HsCode.code.startswith(digits, autoescape=True))
         query = query.where(sa.or_(*conditions))
     return query
+
+
+def visible_shipment_or_404(user, id_or_reference, *, lock=False):
+    """Return a shipment the user may see, by id or reference, or raise 404 (never revealing others exist)."""
+    query = visible_shipments(user)
+    key = str(id_or_reference)
+    if key.isdigit():
+        query = query.where(Shipment.id == int(key))
+    else:
+        query = query.where(Shipment.reference == key.upper())
+    if lock:
+        query = query.with_for_update()
+    shipment = db.session.scalar(query)
+    if shipment is None:
+        raise NotFound(_("No such shipment."))
+    return shipment
+
+
+def list_shipments_query(user, *, status=None, exit_gate=None, date_from=None, date_to=None, q=None):
+    """Build the query of the user's visible shipments with the list filters of API.md."""
+    from ..gates.models import Gate
+
+    query = visible_shipments(user)
+    if status:
+        query = query.where(Shipment.status == status)
+    if exit_gate:
+        query = query.where(Shipment.exit_gate_id.in_(sa.select(Gate.id).where(Gate.code == exit_gate.upper())))
+    if date_from:
+        query = query.where(Shipment.planned_crossing_on >= date_from)
+    if date_to:
+        query = query.where(Shipment.planned_crossing_on <= date_to)
+    if q:
+        text = q.strip()
+        query = query.where(
+            sa.or_(
+                Shipment.reference.contains(text.upper(), autoescape=True),
+                sa.func.lower(Shipment.vehicle_plate).contains(text.lower(), autoescape=True),
+                sa.func.lower(Shipment.consignee_name).contains(text.lower(), autoescape=True),
+            )
+        )
+    return query
+
+
+def timeline(shipment_id):
+    """Return a shipment's events in time order (late events from offline tablets fall into place)."""
+    from .models import ShipmentEvent
+
+    return db.session.scalars(
+        sa.select(ShipmentEvent)
+        .where(ShipmentEvent.shipment_id == shipment_id)
+        .order_by(ShipmentEvent.occurred_at, ShipmentEvent.id)
+    ).all()

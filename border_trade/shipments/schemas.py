@@ -1,9 +1,28 @@
-"""Shapes of shipments and their catalogue data for the API."""
+"""Shapes of shipments, goods lines, totals and the HS catalogue for the API."""
 
-from marshmallow import fields, validate
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..api.pagination import PageQuerySchema
-from ..api.schemas import BaseSchema
+from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, QuerySchema, Range
+from .models import Currency, Lane, Regime, ShipmentStatus
+
+# Incoterms 2020 rules usable for any mode of transport, hence for road (FAS/FOB/CFR/CIF are sea-only)
+ROAD_INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP")
+MAX_QUANTITY = Decimal("1000000000")
+MAX_PRICE = Decimal("1000000000000")
+MAX_LINE_VALUE = Decimal("100000000000000")
+MAX_ITEMS = 200
+
+
+def _text(max_length, **kwargs):
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def _positive(max_value=MAX_QUANTITY, places=3, **kwargs):
+    return DecimalString(places, validate=Range(min=Decimal(0), max=max_value, min_inclusive=False), **kwargs)
 
 
 class HsCodeSchema(BaseSchema):
@@ -20,3 +39,233 @@ class HsCodeSchema(BaseSchema):
 
 class HsCodeQuerySchema(PageQuerySchema):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "Code prefix or words"})
+
+
+class ConsigneeSchema(BaseSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address = _text(300, allow_none=True)
+    country = fields.String(load_default="KH", validate=validate.Regexp(r"^[A-Z]{2}$"))
+    tax_id = _text(40, allow_none=True)
+
+
+class VehicleSchema(BaseSchema):
+    plate = fields.String(required=True, validate=validate.Length(min=4, max=20), metadata={"example": "70H-123.45"})
+    trailer_plate = _text(20, allow_none=True)
+    driver_name = _text(120, allow_none=True)
+    driver_id_no = _text(40, allow_none=True)
+
+
+class ItemInSchema(BaseSchema):
+    product_id = fields.Integer(allow_none=True, validate=Range(min=1, max=2**31 - 1))
+    description_vi = _text(300, allow_none=True)
+    description_km = _text(300, allow_none=True)
+    description_en = _text(300, allow_none=True)
+    hs_code = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^\d{8}$", error=_l("Give the 8-digit HS code."))
+    )
+    quantity = _positive(required=True)
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=10))
+    packages = fields.Integer(allow_none=True, validate=Range(min=0, max=10_000_000))
+    package_type = _text(4, allow_none=True)
+    marks = _text(200, allow_none=True)
+    net_weight_kg = _positive(required=True)
+    gross_weight_kg = _positive(required=True)
+    unit_price = DecimalString(2, required=True, validate=Range(min=Decimal(0), max=MAX_PRICE))
+    origin_criterion = _text(12, allow_none=True)
+    fob_value = DecimalString(2, allow_none=True, validate=Range(min=Decimal(0), max=MAX_LINE_VALUE))
+
+    @validates_schema
+    def _check_line(self, data, **kwargs):
+        errors = {}
+        if not data.get("product_id") and not (data.get("description_vi") and data.get("hs_code")):
+            errors["product_id"] = [_l("Give a product, or a description and an HS code.")]
+        net, gross = data.get("net_weight_kg"), data.get("gross_weight_kg")
+        if net is not None and gross is not None and gross < net:
+            errors["gross_weight_kg"] = [_l("The gross weight cannot be less than the net weight.")]
+        quantity, price = data.get("quantity"), data.get("unit_price")
+        if quantity is not None and price is not None and quantity * price > MAX_LINE_VALUE:
+            errors["unit_price"] = [_l("The line value is too large.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ShipmentInSchema(BaseSchema):
+    exit_gate = fields.String(required=True, validate=validate.Length(min=2, max=40), metadata={"example": "XA-MAT"})
+    planned_crossing_on = fields.Date(required=True)
+    regime = fields.Enum(Regime, by_value=True, load_default=Regime.EXPORT)
+    incoterm = fields.String(load_default="DAP", validate=validate.OneOf(ROAD_INCOTERMS))
+    incoterm_place = _text(120, allow_none=True)
+    currency = fields.Enum(Currency, by_value=True, load_default=Currency.USD)
+    preferential_tariff = fields.Boolean(load_default=False)
+    transhipment = fields.Boolean(load_default=False)
+    residents = fields.Integer(allow_none=True, load_default=None, validate=Range(min=1, max=1000))
+    consignee = fields.Nested(ConsigneeSchema, required=True)
+    vehicle = fields.Nested(VehicleSchema, allow_none=True, load_default=None)
+    invoice_no = _text(40, allow_none=True)
+    invoice_on = fields.Date(allow_none=True)
+    items = fields.List(fields.Nested(ItemInSchema), load_default=list, validate=validate.Length(max=MAX_ITEMS))
+
+
+class ShipmentPatchSchema(ShipmentInSchema):
+    """Every field optional; `items`, when given, replaces the whole list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        # defaults must not overwrite stored values on a partial update
+        result = super().load(data, many=many, partial=True, unknown=unknown)
+        return {key: value for key, value in result.items() if key in (data or {})}
+
+
+class ItemOutSchema(BaseSchema):
+    id = fields.Integer()
+    position = fields.Integer()
+    product_id = fields.Integer(allow_none=True)
+    description_vi = fields.String()
+    description_km = fields.String(allow_none=True)
+    description_en = fields.String(allow_none=True)
+    hs_code = fields.String()
+    quantity = DecimalString(3)
+    unit = fields.String()
+    packages = fields.Integer(allow_none=True)
+    package_type = fields.String(allow_none=True)
+    marks = fields.String(allow_none=True)
+    net_weight_kg = DecimalString(3)
+    gross_weight_kg = DecimalString(3)
+    unit_price = DecimalString(2)
+    value = DecimalString(2)
+    origin_criterion = fields.String(allow_none=True)
+    fob_value = DecimalString(2, allow_none=True)
+
+
+class TotalsSchema(BaseSchema):
+    net_weight_kg = DecimalString(3)
+    gross_weight_kg = DecimalString(3)
+    value = DecimalString(2)
+    currency = fields.String()
+    value_usd = DecimalString(2, allow_none=True)
+    value_vnd = DecimalString(2, allow_none=True)
+    rate_missing = fields.Boolean(metadata={"description": "No exchange rate on or before the planned crossing date"})
+
+
+class ConsigneeOutSchema(BaseSchema):
+    name = fields.String(attribute="consignee_name")
+    address = fields.String(attribute="consignee_address", allow_none=True)
+    country = fields.String(attribute="consignee_country")
+    tax_id = fields.String(attribute="consignee_tax_id", allow_none=True)
+
+
+class VehicleOutSchema(BaseSchema):
+    plate = fields.String(attribute="vehicle_plate", allow_none=True)
+    trailer_plate = fields.String(allow_none=True)
+    driver_name = fields.String(allow_none=True)
+    driver_id_no = fields.String(allow_none=True)
+
+
+class OrganisationRefSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class ShipmentSchema(BaseSchema):
+    id = fields.Integer()
+    reference = fields.String(metadata={"example": "BT-2026-000123"})
+    status = fields.Enum(ShipmentStatus, by_value=True)
+    version = fields.Integer()
+    organisation = fields.Nested(OrganisationRefSchema)
+    regime = fields.Enum(Regime, by_value=True)
+    exit_gate = fields.Function(lambda s: s.exit_gate.code, metadata={"example": "XA-MAT"})
+    planned_crossing_on = fields.Date()
+    incoterm = fields.String()
+    incoterm_place = fields.String(allow_none=True)
+    currency = fields.Enum(Currency, by_value=True)
+    preferential_tariff = fields.Boolean()
+    transhipment = fields.Boolean()
+    residents = fields.Integer(allow_none=True)
+    consignee = fields.Function(lambda s: ConsigneeOutSchema().dump(s))
+    vehicle = fields.Function(lambda s: VehicleOutSchema().dump(s) if s.vehicle_plate else None, allow_none=True)
+    invoice_no = fields.String(allow_none=True)
+    invoice_on = fields.Date(allow_none=True)
+    lane = fields.Enum(Lane, by_value=True, allow_none=True)
+    seals = fields.List(fields.String(), allow_none=True)
+    items = fields.List(fields.Nested(ItemOutSchema))
+    totals = fields.Function(
+        lambda s: TotalsSchema().dump(
+            {
+                "net_weight_kg": s.net_weight_kg,
+                "gross_weight_kg": s.gross_weight_kg,
+                "value": s.value,
+                "currency": s.currency.value,
+                "value_usd": s.value_usd,
+                "value_vnd": s.value_vnd,
+                "rate_missing": s.value_vnd is None,
+            }
+        )
+    )
+    created_at = LocalDateTime()
+    updated_at = LocalDateTime()
+
+
+class ShipmentQuerySchema(PageQuerySchema):
+    status = fields.Enum(ShipmentStatus, by_value=True)
+    exit_gate = fields.String(validate=validate.Length(max=40))
+    from_ = fields.Date(data_key="from", metadata={"description": "Planned crossing on or after"})
+    to = fields.Date(metadata={"description": "Planned crossing on or before"})
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Reference, plate or consignee"})
+
+
+class TransitionSchema(BaseSchema):
+    to = fields.String(
+        required=True, validate=validate.OneOf(["ready", "submitted", "cancelled", "delivered", "draft"])
+    )
+    note = _text(1000, allow_none=True)
+
+
+class EventSchema(BaseSchema):
+    id = fields.Integer()
+    kind = fields.String(attribute="kind.value")
+    event = fields.String()
+    from_status = fields.Enum(ShipmentStatus, by_value=True, allow_none=True)
+    to_status = fields.Enum(ShipmentStatus, by_value=True, allow_none=True)
+    occurred_at = LocalDateTime()
+    recorded_at = LocalDateTime()
+    actor = fields.Function(lambda e: e.actor.name if e.actor else None, allow_none=True)
+    gate = fields.Function(lambda e: e.gate.code if e.gate else None, allow_none=True)
+    lane = fields.Enum(Lane, by_value=True, allow_none=True)
+    seals = fields.List(fields.String(), allow_none=True)
+    reason_code = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    late = fields.Boolean()
+
+
+class EventListSchema(BaseSchema):
+    items = fields.List(fields.Nested(EventSchema))
+
+
+class IdOrReferenceQuerySchema(QuerySchema):
+    pass
+
+
+class RequirementLineSchema(BaseSchema):
+    rule = fields.String(metadata={"example": "E6"})
+    document_type = fields.String(metadata={"example": "phytosanitary_certificate"})
+    level = fields.String(metadata={"enum": ["required", "recommended"]})
+    required_because = fields.String()
+    items = fields.List(fields.Integer())
+    status = fields.String(metadata={"enum": ["missing", "provided", "expiring", "expired"]})
+    document_id = fields.Integer(allow_none=True)
+
+
+class BlockerSchema(BaseSchema):
+    code = fields.String(metadata={"example": "allowance_exceeded"})
+    message = fields.String()
+    over_by_vnd = fields.String(allow_none=True, metadata={"example": "3000000"})
+
+
+class RequirementsSchema(BaseSchema):
+    complete = fields.Boolean()
+    rules_version = fields.String(metadata={"example": "2026.1"})
+    items = fields.List(fields.Nested(RequirementLineSchema))
+    blocking = fields.List(fields.Nested(BlockerSchema))
