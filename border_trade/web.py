@@ -3,6 +3,7 @@
 import uuid
 
 from flask import g, request
+from werkzeug.routing import IntegerConverter
 
 from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 
@@ -13,8 +14,19 @@ CSP = (
 )
 
 
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """A positive database id; larger numbers answer 404 instead of overflowing the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
 def install_request_hooks(app):
-    """Attach the request id, security headers and the template context to every request."""
+    """Attach the id converter, request id, security headers and the template context to every request."""
+    app.url_map.converters["id"] = IdConverter
 
     @app.before_request
     def _request_id():

@@ -100,7 +100,28 @@ class LocalDateTime(fields.AwareDateTime):
         return value.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).isoformat()
 
 
-def DecimalString(places=2, **kwargs):  # noqa: N802 - reads like a field class at the call site
-    """A decimal that loads from a string or number and dumps as a string ("12500.00"), never a float."""
-    kwargs.setdefault("metadata", {}).setdefault("example", "12500.00" if places == 2 else "4000.000")
-    return fields.Decimal(places=places, as_string=True, allow_nan=False, **kwargs)
+class DecimalString(fields.Decimal):
+    """A decimal that loads from a string (or number) and dumps as a string ("12500.00"), never a float.
+
+    Bounds are checked by a plain validator, so the OpenAPI document shows a decimal string with a pattern
+    rather than numeric bounds on a string.
+    """
+
+    PATTERN = r"^-?\d{1,16}(\.\d{1,6})?$"
+
+    def __init__(self, places=2, *, minimum=None, maximum=None, exclusive_minimum=False, **kwargs):
+        metadata = kwargs.pop("metadata", {})
+        metadata = {
+            "type": "string",
+            "format": "decimal",
+            "pattern": self.PATTERN,
+            "example": "12500.00" if places == 2 else "4000.000",
+            **metadata,
+        }
+        validators = list(kwargs.pop("validate", None) or [])
+        if minimum is not None or maximum is not None:
+            bounds = Range(min=minimum, max=maximum, min_inclusive=not exclusive_minimum)
+            validators.append(lambda value: bounds(value))  # a plain callable: apispec adds no numeric bounds
+        super().__init__(
+            places=places, as_string=True, allow_nan=False, metadata=metadata, validate=validators, **kwargs
+        )

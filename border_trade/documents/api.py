@@ -61,7 +61,7 @@ def list_documents(id_or_reference):
     return {"items": services.list_documents(user, id_or_reference)}
 
 
-@blp.route("/shipments/<id_or_reference>/documents/<int:document_id>/file")
+@blp.route("/shipments/<id_or_reference>/documents/<id:document_id>/file")
 @blp.response(200, description="The scan (PDF, JPEG or PNG)", content_type="application/octet-stream")
 def download(id_or_reference, document_id):
     """Download a document's scan (only for those who may see the shipment)."""

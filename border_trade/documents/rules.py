@@ -7,7 +7,7 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -487,7 +487,8 @@ def _best_document(rule: Rule, documents: Sequence[DocumentFacts], crossing: dat
 def _blockers(facts: ShipmentFacts, rules: RuleSet, lang: str) -> list[Blocker]:
     if facts.regime not in rules.allowance.regimes:
         return []
-    with force_locale(lang):
+    with force_locale(lang), localcontext() as context:
+        context.prec = 80  # formatting huge amounts must not overflow the default 28-digit context
         if facts.value_vnd is None or not Decimal(facts.value_vnd).is_finite():
             message = _(
                 "The value in VND is unknown (no exchange rate for the planned crossing date), "

@@ -41,7 +41,7 @@ def create_product(data):
     return _with_etag(services.create_product(api_user(), data), 201)
 
 
-@blp.route("/products/<int:product_id>")
+@blp.route("/products/<id:product_id>")
 @blp.response(200, ProductSchema)
 def get_product(product_id):
     """Show one product of the caller's organisation."""
@@ -50,7 +50,7 @@ def get_product(product_id):
     return _with_etag(queries.visible_product_or_404(user, product_id))
 
 
-@blp.route("/products/<int:product_id>", methods=["PATCH"])
+@blp.route("/products/<id:product_id>", methods=["PATCH"])
 @blp.arguments(ProductPatchSchema)
 @blp.response(200, ProductSchema)
 def patch_product(data, product_id):

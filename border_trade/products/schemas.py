@@ -24,7 +24,7 @@ class ProductInSchema(BaseSchema):
     producer = fields.String(allow_none=True, validate=validate.Length(max=200))
     province_code = fields.String(allow_none=True, validate=validate.Length(max=20))
     unit = fields.String(load_default="PCE", validate=validate.Length(min=1, max=10))
-    net_weight_per_unit_kg = DecimalString(3, allow_none=True, validate=Range(min=0, max=100000, min_inclusive=False))
+    net_weight_per_unit_kg = DecimalString(3, allow_none=True, minimum=0, maximum=100000, exclusive_minimum=True)
 
     @validates_schema
     def _check_ocop(self, data, partial=None, **kwargs):

@@ -30,6 +30,8 @@ def visible_shipment_or_404(user, id_or_reference, *, lock=False):
     query = visible_shipments(user)
     key = str(id_or_reference)
     if key.isdigit():
+        if len(key) > 10 or int(key) > 2**31 - 1:
+            raise NotFound(_("No such shipment."))
         query = query.where(Shipment.id == int(key))
     else:
         query = query.where(Shipment.reference == key.upper())

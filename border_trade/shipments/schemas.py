@@ -22,7 +22,7 @@ def _text(max_length, **kwargs):
 
 
 def _positive(max_value=MAX_QUANTITY, places=3, **kwargs):
-    return DecimalString(places, validate=Range(min=Decimal(0), max=max_value, min_inclusive=False), **kwargs)
+    return DecimalString(places, minimum=Decimal(0), maximum=max_value, exclusive_minimum=True, **kwargs)
 
 
 class HsCodeSchema(BaseSchema):
@@ -70,9 +70,9 @@ class ItemInSchema(BaseSchema):
     marks = _text(200, allow_none=True)
     net_weight_kg = _positive(required=True)
     gross_weight_kg = _positive(required=True)
-    unit_price = DecimalString(2, required=True, validate=Range(min=Decimal(0), max=MAX_PRICE))
+    unit_price = DecimalString(2, required=True, minimum=Decimal(0), maximum=MAX_PRICE)
     origin_criterion = _text(12, allow_none=True)
-    fob_value = DecimalString(2, allow_none=True, validate=Range(min=Decimal(0), max=MAX_LINE_VALUE))
+    fob_value = DecimalString(2, allow_none=True, minimum=Decimal(0), maximum=MAX_LINE_VALUE)
 
     @validates_schema
     def _check_line(self, data, **kwargs):
