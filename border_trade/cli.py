@@ -7,6 +7,12 @@ from flask.cli import with_appcontext
 def register_cli(app):
     """Attach every command to the app."""
     app.cli.add_command(seed)
+    from .auth.cli import users
+
+    app.cli.add_command(users)
+    from .crossings.cli import crossings
+
+    app.cli.add_command(crossings)
 
 
 @click.command("seed")

@@ -13,6 +13,9 @@ PUBLIC_ENDPOINTS = {"auth_api.token", "health_api.health", "verify_api.verify"}
 
 def register_api(app):
     """Bind flask-smorest, register every API blueprint and require a bearer token on /api/v1."""
+    from ..audit.api import blp as audit_api
+    from ..auth.api import blp as auth_api
+    from ..crossings.api import blp as crossings_api
     from ..documents.api import blp as documents_api
     from ..gates.api import blp as gates_api
     from ..products.api import blp as products_api
@@ -22,7 +25,7 @@ def register_api(app):
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (health_api, gates_api, products_api, shipments_api, documents_api):
+    for blueprint in (health_api, gates_api, products_api, shipments_api, documents_api, auth_api, audit_api, crossings_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     from .docs import blp as docs

@@ -1,0 +1,63 @@
+"""Gate operations: officers record truck events; anyone overseeing the gate reads its queue."""
+
+from flask import jsonify, request
+
+from ..api import api_user
+from ..api.blueprint import Blueprint
+from ..auth.permissions import can, require
+from ..errors import Forbidden
+from ..gates.queries import get_gate_or_404
+from ..types import utcnow
+from . import queries, services
+from .schemas import CrossingInSchema, CrossingResultSchema, QueueQuerySchema, QueueSchema
+
+blp = Blueprint("crossings_api", __name__, url_prefix="/api/v1", description="Gate operations")
+
+
+@blp.route("/gates/<code>/crossings", methods=["POST"])
+@blp.arguments(CrossingInSchema)
+@blp.doc(
+    parameters=[
+        {"in": "header", "name": "Idempotency-Key", "required": True, "schema": {"type": "string", "maxLength": 64}}
+    ]
+)
+@blp.response(201, CrossingResultSchema)
+def record_crossing(data, code):
+    """Record what happened to a truck at the gate; retries with the same Idempotency-Key replay the answer."""
+    user = api_user()
+    key = request.headers.get("Idempotency-Key", "")
+    raw = request.get_json(silent=True)
+    status, body = services.record_gate_event(
+        user,
+        code,
+        data,
+        key=key,
+        request_hash=services.body_hash(code, raw),
+        render=_render,
+    )
+    # the body is already serialised (and stored for replays): send it as it is
+    return jsonify(body), status
+
+
+def _render(event, shipment):
+    return CrossingResultSchema().dump({"event": event, "shipment": shipment})
+
+
+@blp.route("/gates/<code>/queue")
+@blp.arguments(QueueQuerySchema, location="query")
+@blp.response(200, QueueSchema)
+def queue(args, code):
+    """Today's expected trucks and those at the gate, with dwell minutes and live counters."""
+    user = api_user()
+    require(user, "gate.queue")
+    gate = get_gate_or_404(code)
+    if not can(user, "gate.queue", gate):
+        raise Forbidden()
+    now = utcnow()
+    today, _start, _end = queries.local_day_bounds(now)
+    return {
+        "gate": gate.code,
+        "date": today,
+        "items": queries.gate_queue(gate, now, args.get("q")),
+        "counters": queries.gate_counters(gate, now),
+    }

@@ -1,0 +1,14 @@
+"""`flask crossings ...`: operator commands for gate data."""
+
+import click
+from flask.cli import AppGroup
+
+crossings = AppGroup("crossings", help="Gate operations maintenance.")
+
+
+@crossings.command("purge-keys")
+def purge_keys():
+    """Delete idempotency keys older than 7 days."""
+    from .services import purge_idempotency_keys
+
+    click.echo(f"{purge_idempotency_keys()} expired idempotency keys deleted")

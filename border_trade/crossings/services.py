@@ -1,0 +1,190 @@
+"""Gate events: one transaction per event, idempotent under retries, one winner under races."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..audit.services import record
+from ..auth.permissions import can, require
+from ..errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..gates.queries import get_gate_or_404
+from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
+from ..shipments.workflow import gate_event_target
+from ..types import utcnow
+from .models import IdempotencyKey
+
+KEY_LIFETIME = timedelta(days=7)
+LATE_WINDOW = timedelta(hours=72)
+CLOCK_SKEW = timedelta(minutes=2)
+LATE_AFTER = timedelta(minutes=5)
+
+
+def body_hash(gate_code, payload):
+    """Hash what a request asked for, so a replay can be told from another request under the same key."""
+    canonical = json.dumps(
+        {"gate": gate_code.upper(), "body": payload}, sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_key(key):
+    """Refuse a missing or oversized Idempotency-Key (400)."""
+    if not key:
+        raise BadRequest(
+            _("The Idempotency-Key header is required."), errors={"Idempotency-Key": [_("This header is required.")]}
+        )
+    if len(key) > 64 or not key.isprintable():
+        raise BadRequest(
+            _("The Idempotency-Key header is too long."),
+            errors={"Idempotency-Key": [_("At most 64 printable characters.")]},
+        )
+
+
+def replay(user, key, request_hash):
+    """Return the stored (status, body) for a repeated key, None for a new one; 422 when the body differs."""
+    stored = db.session.get(IdempotencyKey, (user.id, key))
+    if stored is None:
+        return None
+    if stored.request_hash != request_hash:
+        raise Invalid(
+            _("This Idempotency-Key was already used for another request."),
+            errors={"Idempotency-Key": [_("Already used with a different body.")]},
+        )
+    return stored.response_status, stored.response_body
+
+
+def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=None):
+    """Record one gate event for a truck and move its shipment; return (status code, response body).
+
+    `render(event, shipment)` builds the response body, which is stored with the key inside the same
+    transaction, so a retry gets exactly the first answer.
+    """
+    now = now or utcnow()
+    check_key(key)
+    require(user, "crossing.record")
+    gate = get_gate_or_404(gate_code)
+    if not can(user, "crossing.record", gate):
+        raise Forbidden(_("You do not work at this gate."))
+    previous = replay(user, key, request_hash)
+    if previous is not None:
+        return previous
+
+    occurred_at = data.get("occurred_at") or now
+    if occurred_at > now + CLOCK_SKEW:
+        raise Invalid(errors={"occurred_at": [_("The time lies in the future.")]})
+    if occurred_at < now - LATE_WINDOW:
+        raise Invalid(errors={"occurred_at": [_("Events older than 72 hours cannot be recorded here.")]})
+
+    shipment = db.session.scalar(
+        sa.select(Shipment).where(Shipment.reference == data["shipment"].strip().upper()).with_for_update()
+    )
+    if shipment is not None:
+        # a request with the same key may have committed while this one waited for the row lock
+        previous = replay(user, key, request_hash)
+        if previous is not None:
+            db.session.rollback()
+            return previous
+    if shipment is None or shipment.status in (ShipmentStatus.DRAFT, ShipmentStatus.READY):
+        # officers never see an exporter's unsubmitted work
+        raise NotFound(_("No such shipment."))
+    if shipment.exit_gate_id != gate.id:
+        raise Conflict(
+            _("This shipment leaves through %(gate)s, not this gate.", gate=shipment.exit_gate.code),
+            errors={"shipment": [_("Another exit gate.")]},
+            current_status=shipment.status.value,
+        )
+    event_name = data["event"]
+    current = shipment.status
+    target = gate_event_target(event_name, current, lane=shipment.lane, status_before_hold=shipment.status_before_hold)
+    if target is None:
+        raise Conflict(
+            _("%(event)s cannot be recorded: the shipment is %(status)s.", event=event_name, status=current.label),
+            errors={"event": [_("The shipment is %(status)s.", status=current.label)]},
+            current_status=current.value,
+        )
+    event = ShipmentEvent(
+        shipment=shipment,
+        kind=EventKind.CROSSING,
+        event=event_name,
+        from_status=current,
+        to_status=target,
+        occurred_at=occurred_at,
+        recorded_at=now,
+        actor=user,
+        gate=gate,
+        lane=data.get("lane"),
+        seals=data.get("seals") or None,
+        reason_code=data.get("reason_code"),
+        note=data.get("note"),
+        late=now - occurred_at > LATE_AFTER,
+    )
+    db.session.add(event)
+    _apply(shipment, event, current, target)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        fresh = db.session.get(Shipment, shipment.id)
+        raise Conflict(
+            _("Someone else recorded an event for this shipment at the same moment."),
+            current_status=fresh.status.value if fresh else None,
+        ) from None
+    body = render(event, shipment)
+    db.session.add(
+        IdempotencyKey(
+            user_id=user.id,
+            key=key,
+            request_hash=request_hash,
+            response_status=201,
+            response_body=body,
+            created_at=now,
+            expires_at=now + KEY_LIFETIME,
+        )
+    )
+    record(
+        f"crossing.{event_name}",
+        actor=user,
+        obj=shipment,
+        before={"status": current.value},
+        after={"status": target.value, "event_id": event.id, "gate": gate.code},
+    )
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # the same key raced in from a second request: answer like a replay of the winner
+        db.session.rollback()
+        previous = replay(user, key, request_hash)
+        if previous is None:
+            raise
+        return previous
+    return 201, body
+
+
+def _apply(shipment, event, current, target):
+    if event.event == "lane_assigned":
+        shipment.lane = event.lane
+    if event.event == "held":
+        shipment.status_before_hold = current
+    if event.event == "released":
+        shipment.status_before_hold = None
+    if event.event == "arrived":
+        shipment.arrived_at = event.occurred_at
+    if event.event == "crossed":
+        shipment.crossed_at = event.occurred_at
+        shipment.seals = event.seals
+    shipment.status = target
+    # a lane assignment changes no status, but it is a write: bump the version so racing writers conflict
+    shipment.updated_at = event.recorded_at
+
+
+def purge_idempotency_keys(now=None):
+    """Delete idempotency keys past their 7 days; return how many went."""
+    now = now or utcnow()
+    result = db.session.execute(sa.delete(IdempotencyKey).where(IdempotencyKey.expires_at < now))
+    db.session.commit()
+    return result.rowcount
