@@ -46,10 +46,14 @@ def register_extensions(app):
 def register_blueprints(app):
     from .api import register_api
     from .assets import blp as assets
+    from .audit.views import blp as audit_views
+    from .auth.views import blp as auth_views
     from .gates.views import blp as gates_views
 
     app.register_blueprint(assets)
     app.register_blueprint(gates_views)
+    app.register_blueprint(auth_views)
+    app.register_blueprint(audit_views)
     register_api(app)
 
 

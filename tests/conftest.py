@@ -85,3 +85,27 @@ def token_for(app):
         return {"Authorization": f"Bearer {raw}"}
 
     return make
+
+
+@pytest.fixture
+def login_as(app):
+    """Return `login_as(role_or_user, *, password=PASSWORD, **make_user_overrides)`: a test client signed in
+    through the real /login form (as a new user of that role, or as the given user); `client.user` is the user."""
+    import re
+
+    from border_trade.auth.models import Role, User
+    from tests.factories import PASSWORD, make_user
+
+    def sign_in(role_or_user=Role.ADMIN, *, password=PASSWORD, **overrides):
+        user = role_or_user if isinstance(role_or_user, User) else make_user(Role(role_or_user), **overrides)
+        client = app.test_client()
+        data = {"email": user.email, "password": password}
+        if app.config.get("WTF_CSRF_ENABLED"):
+            page = client.get("/login").get_data(as_text=True)
+            data["csrf_token"] = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        response = client.post("/login", data=data)
+        assert response.status_code == 302, f"signing in as {user.email} failed ({response.status_code})"
+        client.user = user
+        return client
+
+    return sign_in

@@ -25,7 +25,8 @@ def register_api(app):
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (health_api, gates_api, products_api, shipments_api, documents_api, auth_api, audit_api, crossings_api):
+    blueprints = (health_api, gates_api, products_api, shipments_api, documents_api, auth_api, audit_api, crossings_api)
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     from .docs import blp as docs
@@ -38,7 +39,30 @@ def register_api(app):
             return
         if request.endpoint is None:
             return  # 404/405 answered by the error handlers
-        g.api_user = authenticate_bearer()
+        g.api_user = authenticate_session() or authenticate_bearer()
+
+
+def authenticate_session():
+    """Return the signed-in user for same-origin calls from the app's own pages, or None.
+
+    Pages (the gate tablet) call the API with their session cookie and no Authorization header; unsafe
+    methods must then carry the page's CSRF token in `X-CSRFToken`, so other sites cannot ride the cookie.
+    """
+    if request.headers.get("Authorization"):
+        return None
+    from flask_login import current_user
+    from flask_wtf.csrf import CSRFError, validate_csrf
+
+    if not current_user.is_authenticated:
+        return None
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken"))
+        except CSRFError:
+            raise Unauthorized(_("The page's security token is missing or expired; reload the page.")) from None
+        except Exception:  # noqa: BLE001 - wtforms raises ValidationError subclasses for a bad token
+            raise Unauthorized(_("The page's security token is missing or expired; reload the page.")) from None
+    return current_user._get_current_object()
 
 
 def authenticate_bearer():

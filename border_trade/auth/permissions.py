@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..errors import Forbidden
 from ..gates.models import Gate, Province
-from .models import Role
+from .models import ApiToken, Role
 
 # action -> roles allowed to attempt it (the record itself is then checked against the user's scope)
 ACTIONS = {
@@ -28,6 +28,9 @@ ACTIONS = {
     "rules.read": {Role.ADMIN},
     "scheduler.read": {Role.ADMIN},
     "notification.read": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
+    # one's own account: profile, password; API tokens (an admin may also revoke anyone's)
+    "account.manage": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
+    "token.manage": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
 }
 
 
@@ -79,6 +82,8 @@ def can(user, action, obj=None):
         return allowed is None or obj.id in allowed
     if isinstance(obj, Province):
         return user.role is Role.ADMIN or obj.id in province_ids(user)
+    if isinstance(obj, ApiToken):
+        return user.role is Role.ADMIN or obj.user_id == user.id
     organisation_id = getattr(obj, "organisation_id", None)
     if organisation_id is not None and user.role is Role.EXPORTER:
         return organisation_id == user.organisation_id

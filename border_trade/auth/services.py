@@ -1,8 +1,27 @@
-"""Use cases about users and organisations; each owns its commit."""
+"""Use cases about users, sign-in and API tokens; each owns its commit and writes the audit trail.
 
-from ..audit.services import record
+`by` is the signed-in user acting; `by=None` means the operator at the command line (`flask users ...`),
+who is trusted as an administrator.
+"""
+
+import email_validator
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..audit.services import client_address, record
+from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..i18n import LANGUAGES
+from ..types import utcnow
+from . import queries
+from .models import ApiToken, Role, User
+from .passwords import check_password, hash_password, needs_rehash
+from .permissions import require
+from .tokens import new_token
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 200
+OPERATOR = "cli"  # actor shown in the audit trail for command-line changes
 
 
 def set_locale(user, locale):
@@ -13,3 +32,328 @@ def set_locale(user, locale):
     user.locale = locale
     db.session.commit()
     return user
+
+
+# --- sign-in and sign-out -------------------------------------------------------------------------
+
+
+def sign_in(email, password, *, via="web"):
+    """Check an e-mail and password, record the sign-in and return the user.
+
+    :raises Unauthorized: for a wrong password, an unknown or a deactivated account (the failure is recorded).
+    """
+    user = _verify_credentials(email, password, via=via)
+    user.last_login_at = utcnow()
+    record("auth.sign_in", actor=user, obj=user, after={"via": via})
+    db.session.commit()
+    return user
+
+
+def sign_out(user):
+    """Record that a user signed out."""
+    record("auth.sign_out", actor=user, obj=user)
+    db.session.commit()
+
+
+def _verify_credentials(email, password, *, via):
+    email = (email or "").strip().lower()[:254]
+    user = queries.get_user_by_email(email)
+    matches = check_password(user.password_hash if user else None, password or "")
+    if user is None or not matches or not user.is_active:
+        reason = "unknown_account" if user is None else ("wrong_password" if not matches else "deactivated")
+        record(
+            "auth.sign_in_failed",
+            actor_email=email or None,
+            obj=user,
+            object_type="user",
+            after={"via": via, "reason": reason},
+        )
+        db.session.commit()  # the error handler rolls back; the failure must stay on record
+        raise Unauthorized(_("The e-mail address or the password is wrong."))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+
+def issue_token(email, password, *, name=None):
+    """Exchange an e-mail and password for a new API token; return (raw token, record).
+
+    :raises Unauthorized: as `sign_in` does.
+    """
+    user = _verify_credentials(email, password, via="api")
+    return _issue(user, name=name, via="api")
+
+
+def create_token(user, *, name=None):
+    """Give a signed-in user a new API token; return (raw token, record). The raw value is shown once."""
+    require(user, "token.manage")
+    return _issue(user, name=name, via="web")
+
+
+def _issue(user, *, name, via):
+    raw, token = new_token(user, name=(name or "").strip()[:100] or None, address=client_address())
+    db.session.flush()
+    after = {"prefix": token.prefix, "name": token.name, "expires_at": token.expires_at.isoformat(), "via": via}
+    record("token.issue", actor=user, obj=token, after=after)
+    db.session.commit()
+    return raw, token
+
+
+def revoke_token(token_id, *, by):
+    """Revoke a token; its owner or an administrator may. Revoking twice changes nothing.
+
+    :raises NotFound: when the token does not exist or belongs to someone else.
+    """
+    token = queries.visible_token_or_404(token_id, by)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record(
+            "token.revoke",
+            actor=by,
+            obj=token,
+            before={"revoked_at": None},
+            after={"revoked_at": token.revoked_at.isoformat(), "owner": token.user.email},
+        )
+        db.session.commit()
+    return token
+
+
+# --- passwords ------------------------------------------------------------------------------------
+
+
+def change_password(user, *, current_password, new_password):
+    """Let a user replace their password; every other session of theirs is signed out.
+
+    :raises Invalid: when the current password is wrong or the new one is too weak.
+    """
+    require(user, "account.manage")
+    if not check_password(user.password_hash, current_password or ""):
+        raise Invalid(errors={"current_password": [_("The current password is wrong.")]})
+    _validate_password(new_password, user.email, field="new_password")
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    record("user.password_change", actor=user, obj=user)
+    db.session.commit()
+    return user
+
+
+def reset_password(user_id, password, *, by=None):
+    """Give a user a new password (administrators, operators); the user's sessions are signed out."""
+    user = _managed(user_id, by)
+    _validate_password(password, user.email, field="password")
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    _record_change("user.password_reset", by, user)
+    db.session.commit()
+    return user
+
+
+def _validate_password(password, email, *, field):
+    password = password or ""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        message = _("Use at least %(num)d characters.", num=PASSWORD_MIN_LENGTH)
+    elif len(password) > PASSWORD_MAX_LENGTH:
+        message = _("Use at most %(num)d characters.", num=PASSWORD_MAX_LENGTH)
+    elif password.strip().lower() == (email or "").lower():
+        message = _("The password must not be the e-mail address.")
+    else:
+        return
+    raise Invalid(errors={field: [message]})
+
+
+# --- user administration --------------------------------------------------------------------------
+
+
+def create_user(*, email, name, role, password, organisation=None, gates=(), province=None, locale="vi", by=None):
+    """Create an account with its role and scope (organisation, gates or province, as the role needs).
+
+    `organisation` is an id or tax id, `gates` gate codes, `province` a province code.
+    :raises Invalid: naming each wrong field; an e-mail already in use is one.
+    """
+    if by is not None:
+        require(by, "user.manage")
+    errors = {}
+    email = _clean_email(email, errors)
+    if email and queries.get_user_by_email(email) is not None:
+        errors["email"] = [_("An account with this e-mail address exists already.")]
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    role = _clean_role(role, errors)
+    if locale not in LANGUAGES:
+        errors["locale"] = [_("Must be one of: %(choices)s.", choices=", ".join(LANGUAGES))]
+    try:
+        _validate_password(password, email, field="password")
+    except Invalid as error:
+        errors.update(error.errors)
+    user = User(email=email or "", name=name, role=role or Role.VIEWER, locale=locale)
+    if role is not None:
+        _apply_scope(user, role, organisation, gates, province, errors)
+    if errors:
+        raise Invalid(errors=errors)
+    user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    _record_change("user.create", by, user, after=snapshot(user))
+    db.session.commit()
+    return user
+
+
+def update_user(user_id, *, by=None, **changes):
+    """Change a user's name, e-mail, role or scope (keys: name, email, role, organisation, gates, province).
+
+    A role change is recorded as `user.role_change` with the role and scope before and after.
+    :raises Conflict: when administrators try to take away their own administrator role.
+    """
+    user = _managed(user_id, by)
+    if by is not None and user.id == by.id and changes.get("role", user.role) != Role.ADMIN:
+        raise Conflict(_("You cannot take away your own administrator role."))
+    before = snapshot(user)
+    errors = {}
+    if "name" in changes:
+        user.name = (changes["name"] or "").strip()
+        if not user.name:
+            errors["name"] = [_("This field is required.")]
+    if "email" in changes:
+        email = _clean_email(changes["email"], errors)
+        other = queries.get_user_by_email(email) if email else None
+        if other is not None and other.id != user.id:
+            errors["email"] = [_("An account with this e-mail address exists already.")]
+        elif email:
+            user.email = email
+    role = _clean_role(changes.get("role", user.role), errors)
+    if role is not None:
+        user.role = role
+        _apply_scope(
+            user,
+            role,
+            changes.get("organisation", user.organisation_id),
+            changes.get("gates", [g.code for g in user.gates]),
+            changes.get("province", user.province.code if user.province else None),
+            errors,
+        )
+    if errors:
+        db.session.rollback()
+        raise Invalid(errors=errors)
+    after = snapshot(user)
+    changed = [key for key in after if after[key] != before[key]]
+    if not changed:
+        return user
+    action = "user.role_change" if "role" in changed else "user.update"
+    _record_change(action, by, user, before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    db.session.commit()
+    return user
+
+
+def deactivate_user(user_id, *, by=None):
+    """Stop an account: its sessions end and its API tokens are revoked.
+
+    :raises Conflict: when administrators try to deactivate themselves.
+    """
+    user = _managed(user_id, by)
+    if by is not None and user.id == by.id:
+        raise Conflict(_("You cannot deactivate your own account."))
+    if not user.is_active_account:
+        return user
+    now = utcnow()
+    revoked = 0
+    for token in db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now
+        revoked += 1
+    user.is_active_account = False
+    user.session_version += 1
+    _record_change("user.deactivate", by, user, before={"is_active": True}, after={"is_active": False})
+    if revoked:
+        _record_change("token.revoke", by, user, after={"tokens_revoked": revoked, "reason": "deactivated"})
+    db.session.commit()
+    return user
+
+
+def activate_user(user_id, *, by=None):
+    """Let a deactivated account sign in again."""
+    user = _managed(user_id, by)
+    if user.is_active_account:
+        return user
+    user.is_active_account = True
+    _record_change("user.activate", by, user, before={"is_active": False}, after={"is_active": True})
+    db.session.commit()
+    return user
+
+
+def snapshot(user):
+    """Return the audited facts about a user: identity, role, scope and state (never the password)."""
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value if user.role else None,
+        "organisation_id": user.organisation.id if user.organisation is not None else None,
+        "province": user.province.code if user.province else None,
+        "gates": [g.code for g in user.gates],
+        "is_active": bool(user.is_active_account),
+    }
+
+
+def _managed(user_id, by):
+    if by is None:
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound()
+        return user
+    return queries.managed_user_or_404(user_id, by)
+
+
+def _record_change(action, by, user, *, before=None, after=None):
+    if by is None:
+        return record(action, actor_email=OPERATOR, obj=user, before=before, after=after)
+    return record(action, actor=by, obj=user, before=before, after=after)
+
+
+def _clean_email(value, errors):
+    value = (value or "").strip()
+    try:
+        return email_validator.validate_email(value, check_deliverability=False, test_environment=True).normalized
+    except email_validator.EmailNotValidError:
+        errors["email"] = [_("Not a valid e-mail address.")]
+        return None
+
+
+def _clean_role(value, errors):
+    try:
+        return Role(value)
+    except ValueError:
+        errors["role"] = [_("Must be one of: %(choices)s.", choices=", ".join(Role.values()))]
+        return None
+
+
+def _apply_scope(user, role, organisation, gates, province, errors):
+    """Give the user exactly the scope the role needs and clear the rest."""
+    user.organisation, user.gates, user.province = None, [], None
+    if role is Role.EXPORTER:
+        found = queries.get_organisation(organisation)
+        if found is None or found.kind not in queries.EXPORTING_KINDS:
+            errors["organisation"] = [_("Choose the exporter's organisation.")]
+        user.organisation = found
+    elif role is Role.GATE_OFFICER:
+        codes = [c.strip().upper() for c in gates or () if c and c.strip()]
+        found = queries.get_gates(codes)
+        unknown = sorted(set(codes) - {g.code for g in found})
+        if unknown:
+            errors["gates"] = [_("Unknown gate: %(codes)s.", codes=", ".join(unknown))]
+        elif not found:
+            errors["gates"] = [_("Choose at least one gate.")]
+        user.gates = found
+    elif role in (Role.PROVINCE_OFFICER, Role.VIEWER):
+        found = queries.get_province(province) if province else None
+        if found is None or found.country_code != "VN":
+            errors["province"] = [_("Choose a Vietnamese province.")]
+        elif found.successor_id is not None:
+            errors["province"] = [
+                _("%(old)s was merged into %(new)s; choose %(new)s.", old=found.code, new=found.current().code)
+            ]
+        else:
+            user.province = found

@@ -1,0 +1,59 @@
+"""Read the audit trail (administrators only), filtered and newest first."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..auth.permissions import require
+from ..extensions import db
+from .models import AuditEntry
+
+
+def visible_audit_entries(user, *, actor=None, action=None, object=None, from_=None, to=None):
+    """Build the query of audit entries a user may read, filtered; 403 unless the user may read the trail.
+
+    `actor`: an e-mail address or a user id; `action`: one action or a family (`auth` matches `auth.*`);
+    `object`: `type` or `type:id`; `from_`/`to`: days (local, inclusive) or aware datetimes.
+    """
+    require(user, "audit.read")
+    query = sa.select(AuditEntry)
+    if actor:
+        actor = actor.strip()
+        by_email = sa.func.lower(AuditEntry.actor_email) == actor.lower()
+        query = query.where(
+            sa.or_(by_email, AuditEntry.actor_id == int(actor)) if actor.isdigit() and len(actor) < 10 else by_email
+        )
+    if action:
+        action = action.strip().rstrip(".")
+        query = query.where(
+            sa.or_(AuditEntry.action == action, AuditEntry.action.startswith(action + ".", autoescape=True))
+        )
+    if object:
+        object_type, _sep, object_id = object.strip().partition(":")
+        query = query.where(AuditEntry.object_type == object_type)
+        if object_id:
+            query = query.where(AuditEntry.object_id == object_id)
+    if from_ is not None:
+        query = query.where(AuditEntry.at >= _instant(from_))
+    if to is not None:
+        end = _instant(to + timedelta(days=1)) if _is_day(to) else _instant(to)
+        query = query.where(AuditEntry.at < end if _is_day(to) else AuditEntry.at <= end)
+    return query
+
+
+def iter_newest_first(query):
+    """Run an audit query and return its entries newest first, fetched in batches (for exports)."""
+    return db.session.scalars(query.order_by(AuditEntry.id.desc()).execution_options(yield_per=500))
+
+
+def _is_day(value):
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _instant(value):
+    if _is_day(value):
+        zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Ho_Chi_Minh")
+        return datetime.combine(value, time(0), zone).astimezone(UTC)
+    return value.astimezone(UTC)

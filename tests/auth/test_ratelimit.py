@@ -1,0 +1,99 @@
+"""Sign-in rate limits: per account and per address, for the API and /login, with a clock the test controls."""
+
+import time
+
+import limits.storage.memory
+import pytest
+
+from border_trade.auth.models import Role
+from tests.factories import PASSWORD, make_user
+
+
+class Clock:
+    """Stands in for the `time` module inside the limiter's in-memory storage."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch, app):
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    fake = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    return fake
+
+
+def token_request(client, email, password, address="10.0.0.1"):
+    return client.post(
+        "/api/v1/auth/token", json={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_six_wrong_passwords_for_one_account_are_429_then_the_right_one_works_after_the_window(client, app, clock):
+    assert app.config["LOGIN_RATE_LIMIT"] == "5 per minute"
+    user = make_user(Role.EXPORTER)
+    # a different address each time: the account's own budget is what runs out
+    statuses = [token_request(client, user.email, "wrong-password", f"10.0.0.{n}").status_code for n in range(6)]
+    assert statuses == [401] * 5 + [429]
+    refused = token_request(client, user.email, PASSWORD, "10.0.0.99")
+    assert refused.status_code == 429  # even the right password waits for the window
+    assert refused.json["code"] == 429 and refused.json["status"] == "Too Many Requests"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    clock.advance(61)
+    assert token_request(client, user.email, PASSWORD, "10.0.0.99").status_code == 200
+
+
+def test_the_limit_follows_the_configuration(client, app, clock, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "2 per 10 seconds")
+    user = make_user(Role.VIEWER)
+    assert [token_request(client, user.email, "wrong-password").status_code for _ in range(3)] == [401, 401, 429]
+    clock.advance(11)
+    assert token_request(client, user.email, PASSWORD).status_code == 200
+
+
+def test_one_address_trying_many_accounts_is_limited(client, clock):
+    emails = [make_user(Role.VIEWER).email for _ in range(6)]
+    statuses = [token_request(client, email, "wrong-password", "10.9.9.9").status_code for email in emails]
+    assert statuses == [401] * 5 + [429]
+    assert token_request(client, emails[0], PASSWORD, "10.9.9.10").status_code == 200  # another address
+
+
+def test_successful_sign_ins_do_not_use_up_the_budget(client, clock):
+    user = make_user(Role.VIEWER)
+    assert {token_request(client, user.email, PASSWORD).status_code for _ in range(8)} == {200}
+
+
+def test_account_budget_is_shared_by_the_api_and_the_login_page(client, clock):
+    user = make_user(Role.VIEWER)
+    for n in range(5):
+        address = {"REMOTE_ADDR": f"10.1.{n}.1"}
+        client.post("/login", data={"email": user.email, "password": "wrong"}, environ_base=address)
+    assert token_request(client, user.email, PASSWORD, "10.2.0.1").status_code == 429
+
+
+def test_login_page_answers_429_with_a_translated_message(client, clock):
+    user = make_user(Role.VIEWER, locale=None)
+    for _ in range(5):
+        page = client.post("/login?lang=en", data={"email": user.email, "password": "wrong"})
+        assert page.status_code == 200
+    page = client.post("/login?lang=en", data={"email": user.email, "password": PASSWORD})
+    assert page.status_code == 429 and "Retry-After" in page.headers
+    html = page.get_data(as_text=True)
+    assert "Too many sign-in attempts. Try again in" in html and 'name="password"' in html
+    assert client.get("/account").status_code == 302  # not signed in
+    clock.advance(61)
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_getting_the_login_page_is_never_limited(client, clock):
+    user = make_user(Role.VIEWER)
+    for _ in range(6):
+        client.post("/login", data={"email": user.email, "password": "wrong"})
+    assert client.get("/login").status_code == 200
