@@ -51,16 +51,15 @@ def authenticate_session():
     if request.headers.get("Authorization"):
         return None
     from flask_login import current_user
-    from flask_wtf.csrf import CSRFError, validate_csrf
+    from flask_wtf.csrf import validate_csrf
+    from wtforms.validators import ValidationError
 
     if not current_user.is_authenticated:
         return None
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         try:
             validate_csrf(request.headers.get("X-CSRFToken"))
-        except CSRFError:
-            raise Unauthorized(_("The page's security token is missing or expired; reload the page.")) from None
-        except Exception:  # noqa: BLE001 - wtforms raises ValidationError subclasses for a bad token
+        except ValidationError:
             raise Unauthorized(_("The page's security token is missing or expired; reload the page.")) from None
     return current_user._get_current_object()
 
