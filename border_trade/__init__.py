@@ -48,12 +48,24 @@ def register_blueprints(app):
     from .assets import blp as assets
     from .audit.views import blp as audit_views
     from .auth.views import blp as auth_views
+    from .crossings.views import blp as crossings_views
+    from .documents.views import blp as documents_views
     from .gates.views import blp as gates_views
+    from .notifications.views import blp as notifications_views
+    from .products.views import blp as products_views
+    from .scheduler.views import blp as scheduler_views
+    from .shipments.views import blp as shipments_views
 
     app.register_blueprint(assets)
     app.register_blueprint(gates_views)
+    app.register_blueprint(products_views)
+    app.register_blueprint(shipments_views)
+    app.register_blueprint(documents_views)
     app.register_blueprint(auth_views)
     app.register_blueprint(audit_views)
+    app.register_blueprint(crossings_views)
+    app.register_blueprint(notifications_views)
+    app.register_blueprint(scheduler_views)
     register_api(app)
 
 

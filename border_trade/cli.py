@@ -13,6 +13,9 @@ def register_cli(app):
     from .crossings.cli import crossings
 
     app.cli.add_command(crossings)
+    from .scheduler.cli import scheduler
+
+    app.cli.add_command(scheduler)
 
 
 @click.command("seed")

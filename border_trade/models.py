@@ -5,7 +5,7 @@ from .auth.models import ApiToken, Organisation, User  # noqa: F401
 from .crossings.models import IdempotencyKey  # noqa: F401
 from .documents.models import Document, IssuedPdf, RuleSet  # noqa: F401
 from .gates.models import CounterpartGate, Country, Gate, Province  # noqa: F401
-from .notifications.models import Notification  # noqa: F401
+from .notifications.models import Notification, NotificationPreference, Webhook, WebhookDelivery  # noqa: F401
 from .products.models import Product  # noqa: F401
 from .scheduler.models import JobRun, SchedulerLease  # noqa: F401
 from .shipments.models import (  # noqa: F401

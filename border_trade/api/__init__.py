@@ -18,6 +18,7 @@ def register_api(app):
     from ..crossings.api import blp as crossings_api
     from ..documents.api import blp as documents_api
     from ..gates.api import blp as gates_api
+    from ..notifications.api import blp as notifications_api
     from ..products.api import blp as products_api
     from ..shipments.api import blp as shipments_api
     from .health import blp as health_api
@@ -25,7 +26,8 @@ def register_api(app):
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    blueprints = (health_api, gates_api, products_api, shipments_api, documents_api, auth_api, audit_api, crossings_api)
+    blueprints = (health_api, gates_api, products_api, shipments_api, documents_api, auth_api, audit_api, crossings_api,
+                  notifications_api)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)

@@ -27,6 +27,7 @@ ACTIONS = {
     "user.manage": {Role.ADMIN},
     "rules.read": {Role.ADMIN},
     "scheduler.read": {Role.ADMIN},
+    "webhook.manage": {Role.EXPORTER},
     "notification.read": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
     # one's own account: profile, password; API tokens (an admin may also revoke anyone's)
     "account.manage": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},

@@ -13,6 +13,7 @@ from ..auth.permissions import can, require
 from ..errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..gates.queries import get_gate_or_404
+from ..notifications.webhooks import enqueue_status_change
 from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.workflow import gate_event_target
 from ..types import utcnow
@@ -125,6 +126,8 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
     )
     db.session.add(event)
     _apply(shipment, event, current, target)
+    if target != current:
+        enqueue_status_change(shipment, event, now=now)
     try:
         db.session.flush()
     except StaleDataError:

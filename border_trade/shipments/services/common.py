@@ -82,7 +82,12 @@ def add_status_event(shipment, *, to, actor, now: datetime, note=None, event=Non
         note=note,
     )
     db.session.add(entry)
+    changed = entry.from_status is not None and entry.from_status != to
     shipment.status = to
+    if changed:
+        from ...notifications.webhooks import enqueue_status_change
+
+        enqueue_status_change(shipment, entry, now=now)
     return entry
 
 

@@ -1,0 +1,85 @@
+"""Notice texts, rendered in the reader's language from a kind and its parameters."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+KINDS = {
+    "document_expiring": _l("A document expires soon"),
+    "document_expired": _l("A document has expired"),
+    "shipment_reverted": _l("A shipment went back to ready"),
+    "ocop_expiring": _l("An OCOP recognition expires soon"),
+    "ocop_expired": _l("An OCOP recognition has expired"),
+    "truck_stuck": _l("A truck is stuck at a gate"),
+    "crossing_missed": _l("A planned crossing date passed"),
+}
+
+
+def render(kind, params):
+    """Return the notice text for a kind with its parameters, in the active locale."""
+    p = params or {}
+    if kind == "document_expiring":
+        return ngettext(
+            "%(document)s %(number)s of shipment %(reference)s expires in %(num)d day (%(date)s).",
+            "%(document)s %(number)s of shipment %(reference)s expires in %(num)d days (%(date)s).",
+            p.get("days", 0),
+            document=_document_label(p.get("document_type")),
+            number=p.get("number", ""),
+            reference=p.get("reference", ""),
+            date=p.get("date", ""),
+        )
+    if kind == "document_expired":
+        return _(
+            "%(document)s %(number)s of shipment %(reference)s expired on %(date)s.",
+            document=_document_label(p.get("document_type")),
+            number=p.get("number", ""),
+            reference=p.get("reference", ""),
+            date=p.get("date", ""),
+        )
+    if kind == "shipment_reverted":
+        return _(
+            "Shipment %(reference)s went back to ready: %(document)s %(number)s expired before the crossing.",
+            reference=p.get("reference", ""),
+            document=_document_label(p.get("document_type")),
+            number=p.get("number", ""),
+        )
+    if kind == "ocop_expiring":
+        return ngettext(
+            "The OCOP recognition of %(product)s expires in %(num)d day (%(date)s).",
+            "The OCOP recognition of %(product)s expires in %(num)d days (%(date)s).",
+            p.get("days", 0),
+            product=p.get("product", ""),
+            date=p.get("date", ""),
+        )
+    if kind == "ocop_expired":
+        return _(
+            "The OCOP recognition of %(product)s expired on %(date)s: its stars may no longer be printed.",
+            product=p.get("product", ""),
+            date=p.get("date", ""),
+        )
+    if kind == "truck_stuck":
+        return ngettext(
+            "Truck %(plate)s (%(reference)s) has been at %(gate)s for %(num)d hour.",
+            "Truck %(plate)s (%(reference)s) has been at %(gate)s for %(num)d hours.",
+            p.get("hours", 0),
+            plate=p.get("plate") or "—",
+            reference=p.get("reference", ""),
+            gate=p.get("gate", ""),
+        )
+    if kind == "crossing_missed":
+        return _(
+            "Shipment %(reference)s was planned to cross at %(gate)s on %(date)s and has not arrived.",
+            reference=p.get("reference", ""),
+            gate=p.get("gate", ""),
+            date=p.get("date", ""),
+        )
+    return str(KINDS.get(kind, kind))
+
+
+def _document_label(document_type):
+    from ..documents.models import DocumentType
+
+    try:
+        return str(DocumentType(document_type).label)
+    except ValueError:
+        return document_type or ""
