@@ -51,6 +51,7 @@ def register_blueprints(app):
     from .crossings.views import blp as crossings_views
     from .documents.views import blp as documents_views
     from .gates.views import blp as gates_views
+    from .products.views import blp as products_views
     from .notifications.views import blp as notifications_views
     from .products.views import blp as products_views
     from .scheduler.views import blp as scheduler_views
@@ -58,6 +59,7 @@ def register_blueprints(app):
 
     app.register_blueprint(assets)
     app.register_blueprint(gates_views)
+    app.register_blueprint(products_views)
     app.register_blueprint(products_views)
     app.register_blueprint(shipments_views)
     app.register_blueprint(documents_views)
