@@ -58,6 +58,12 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "border-trade <no-reply@border-trade.local>")
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    METRICS_ENABLED = os.environ.get("METRICS_ENABLED", "1") not in ("0", "false", "no")
+    # PostgreSQL: no statement may run longer than this (milliseconds); reports get their own, longer limit
+    STATEMENT_TIMEOUT_MS = int(os.environ.get("STATEMENT_TIMEOUT_MS", "15000"))
 
 
 class DevelopmentConfig(Config):
@@ -70,11 +76,14 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False
+    METRICS_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     UPLOAD_FOLDER = os.environ.get("TEST_UPLOAD_FOLDER") or str(INSTANCE / "test-uploads")
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -19,11 +19,26 @@ def create_app(config=None):
         instance_relative_config=True,
     )
     app.config.from_object(config or config_from_env())
+    configure_database(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+def configure_database(app):
+    """Pool with pre-ping; on PostgreSQL a statement timeout so no request can hang on a lock for ever."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        timeout = app.config.get("STATEMENT_TIMEOUT_MS")
+        if timeout:
+            options.setdefault("connect_args", {}).setdefault("options", f"-c statement_timeout={timeout}")
+        options.setdefault("pool_size", 10)
+        options.setdefault("max_overflow", 10)
+        options.setdefault("pool_timeout", 10)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_extensions(app):
@@ -41,6 +56,11 @@ def register_extensions(app):
     bootstrap.init_app(app)
     limiter.init_app(app)
     install_request_hooks(app)
+    from .observability import configure_logging, configure_metrics, configure_proxy
+
+    configure_logging(app)
+    configure_proxy(app)
+    configure_metrics(app)
 
 
 def register_blueprints(app):
@@ -51,7 +71,6 @@ def register_blueprints(app):
     from .crossings.views import blp as crossings_views
     from .documents.views import blp as documents_views
     from .gates.views import blp as gates_views
-    from .products.views import blp as products_views
     from .notifications.views import blp as notifications_views
     from .products.views import blp as products_views
     from .scheduler.views import blp as scheduler_views
@@ -59,7 +78,6 @@ def register_blueprints(app):
 
     app.register_blueprint(assets)
     app.register_blueprint(gates_views)
-    app.register_blueprint(products_views)
     app.register_blueprint(products_views)
     app.register_blueprint(shipments_views)
     app.register_blueprint(documents_views)

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from flask import flash, jsonify, make_response, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -118,7 +119,10 @@ def wants_json():
 
 
 def _respond(code, message=None, errors=None, headers=None, **extra):
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except sa_exc.SQLAlchemyError:
+        db.session.remove()
     if wants_json():
         response = jsonify(error_body(code, message, errors, **extra))
         response.status_code = code
@@ -165,6 +169,18 @@ def register_error_handlers(app):
             if name.lower() != "content-type":
                 response.headers.setdefault(name, value)
         return response
+
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.InterfaceError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def handle_database_unavailable(error):
+        # the database is down, restarting or overloaded: say so, and let clients retry
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.__class__.__name__)
+        try:
+            db.session.rollback()
+        except sa_exc.SQLAlchemyError:
+            db.session.remove()
+        return _respond(503, headers={"Retry-After": "5"})
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

@@ -14,6 +14,7 @@ from ..errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..gates.queries import get_gate_or_404
 from ..notifications.webhooks import enqueue_status_change
+from ..observability import CROSSINGS
 from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.workflow import gate_event_target
 from ..types import utcnow
@@ -165,6 +166,7 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
         if previous is None:
             raise
         return previous
+    CROSSINGS.labels(event=event_name, gate=gate.code).inc()
     return 201, body
 
 

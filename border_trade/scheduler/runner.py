@@ -15,6 +15,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from ..extensions import db
+from ..observability import JOB_RUNS
 from ..types import utcnow
 from .jobs import JOBS
 from .models import JobRun, SchedulerLease
@@ -114,6 +115,7 @@ def run_job(app, job_id, *, holder=None, now=None, require_lease=False):
         run = db.session.get(JobRun, run_id)
         run.finished_at, run.outcome, run.items_touched, run.error = utcnow(), outcome, int(touched or 0), error
         db.session.commit()
+        JOB_RUNS.labels(job=job_id, outcome=outcome).inc()
         return RunResult(run_id, job_id, outcome, run.items_touched, error)
 
 
