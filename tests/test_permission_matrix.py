@@ -60,11 +60,16 @@ class World:
     draft: object  # exporter's, still a draft
     document: object  # a scan registered on `shipment`
     spare_token: object  # one of exporter's API tokens, to revoke
+    notice: object  # a notification for exporter
+    webhook: object  # a webhook of exporter's organisation
     extra: dict = field(default_factory=dict)
 
 
 def build_world():
     from border_trade.documents.services import register_document
+    from border_trade.notifications.models import Notification
+    from border_trade.notifications.services import notify
+    from border_trade.notifications.webhooks import register_webhook
 
     # the latest rate on or before a day applies: one a currency is enough for totals
     yesterday = date.today() - timedelta(days=1)
@@ -99,7 +104,17 @@ def build_world():
         "expires_on": None,
     }
     document = register_document(users["exporter"], shipment.id, paper, upload=(PDF, "invoice.pdf"))
-    return World(users, headers, product, shipment, draft, document, spare)
+    notify(
+        [users["exporter"]],
+        "truck_stuck",
+        f"matrix:{shipment.id}",
+        {"plate": shipment.vehicle_plate, "reference": shipment.reference, "gate": "MOC-BAI", "num": 7},
+        shipment=shipment,
+    )
+    db.session.commit()
+    notice = db.session.scalar(sa.select(Notification).where(Notification.user_id == users["exporter"].id))
+    webhook, _secret = register_webhook(users["exporter"], "https://erp.example.test/hooks/border-trade")
+    return World(users, headers, product, shipment, draft, document, spare, notice, webhook)
 
 
 # --- building requests and expectations ------------------------------------------------------------
@@ -270,6 +285,22 @@ MATRIX = {
     ("GET", "/api/v1/gates/<code>/queue"): row(
         lambda w, a: get("/api/v1/gates/MOC-BAI/queue"),
         expect(200, exporter=403, exporter2=403, gate_officer_xamat=403, province_officer_other=403),
+    ),
+    # notices: everyone their own; webhooks: an exporter's organisation's own
+    ("GET", "/api/v1/notifications"): row(lambda w, a: get("/api/v1/notifications?unread=true"), expect(200)),
+    ("POST", "/api/v1/notifications/<id:notification_id>/read"): row(
+        lambda w, a: send(f"/api/v1/notifications/{w.notice.id}/read"), expect(404, exporter=200)
+    ),
+    ("GET", "/api/v1/webhooks"): row(lambda w, a: get("/api/v1/webhooks"), expect(403, exporter=200, exporter2=200)),
+    ("POST", "/api/v1/webhooks"): row(
+        lambda w, a: send("/api/v1/webhooks", {"url": "https://example.test/hook"}),
+        expect(403, exporter=201, exporter2=201),
+    ),
+    ("DELETE", "/api/v1/webhooks/<id:webhook_id>"): row(
+        lambda w, a: get(f"/api/v1/webhooks/{w.webhook.id}"), expect(403, exporter=200, exporter2=404)
+    ),
+    ("GET", "/api/v1/webhooks/<id:webhook_id>/deliveries"): row(
+        lambda w, a: get(f"/api/v1/webhooks/{w.webhook.id}/deliveries"), expect(403, exporter=200, exporter2=404)
     ),
 }
 
