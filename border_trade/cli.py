@@ -16,6 +16,8 @@ def register_cli(app):
     from .scheduler.cli import scheduler
 
     app.cli.add_command(scheduler)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed")
@@ -34,3 +36,35 @@ def seed(demo):
         click.echo(f"demo logins (password: {DEMO_PASSWORD}):")
         for email, _name, role, *_rest in DEMO_USERS:
             click.echo(f"  {email:32} {role.value}")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target):
+    """Write a consistent copy of the database to TARGET (SQLite file, or pg_dump custom format)."""
+    from flask import current_app
+
+    from .backup import backup
+
+    path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    click.echo(f"backup written to {path}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source, yes):
+    """Replace the database with the backup in SOURCE."""
+    from flask import current_app
+
+    from .backup import restore
+    from .extensions import db
+
+    if not yes:
+        click.confirm("This replaces every record in the database. Continue?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    click.echo(f"database restored from {source}")

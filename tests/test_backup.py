@@ -1,0 +1,80 @@
+"""Backup and restore give back the same records (SQLite here; PostgreSQL when TEST_DATABASE_URL says so)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = ("gates", "users", "shipments", "shipment_events", "documents", "exchange_rates")
+
+
+def flask(args, url, tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BORDER_TRADE_ENV": "development",
+        "SECRET_KEY": "backup-test",
+        "BORDER_TRADE_INSTANCE": str(tmp_path),
+        "METRICS_ENABLED": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "border_trade", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def counts(url):
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        result = {t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}  # noqa: S608
+    engine.dispose()
+    return result
+
+
+def round_trip(url, tmp_path, backup_file):
+    flask(["db", "upgrade"], url, tmp_path)
+    flask(["seed", "--demo"], url, tmp_path)
+    before = counts(url)
+    assert before["shipments"] > 20
+    flask(["backup", str(backup_file)], url, tmp_path)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM shipment_events"))
+        connection.execute(sa.text("DELETE FROM exchange_rates"))
+    engine.dispose()
+    assert counts(url)["shipment_events"] == 0
+    flask(["restore", "--yes", str(backup_file)], url, tmp_path)
+    assert counts(url) == before
+
+
+def test_sqlite_backup_and_restore(tmp_path):
+    round_trip(f"sqlite:///{tmp_path / 'app.sqlite'}", tmp_path, tmp_path / "backup.sqlite")
+
+
+@pytest.mark.postgres
+def test_postgresql_backup_and_restore(tmp_path):
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        pytest.skip("TEST_DATABASE_URL does not point at PostgreSQL")
+    url = sa.engine.make_url(base)
+    name = f"{url.database}_backup"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        round_trip(url.set(database=name).render_as_string(hide_password=False), tmp_path, tmp_path / "backup.dump")
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
