@@ -1,170 +1,35 @@
-"""Use cases about users, sign-in and API tokens; each owns its commit and writes the audit trail.
+"""User administration: accounts with their role and scope, deactivation, password resets.
 
-`by` is the signed-in user acting; `by=None` means the operator at the command line (`flask users ...`),
-who is trusted as an administrator.
+`by` is the administrator acting; `by=None` means the operator at the command line (`flask users ...`).
 """
 
 import email_validator
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..audit.services import client_address, record
-from ..errors import Conflict, Invalid, NotFound, Unauthorized
-from ..extensions import db
-from ..i18n import LANGUAGES
-from ..types import utcnow
-from . import queries
-from .models import ApiToken, Role, User
-from .passwords import check_password, hash_password, needs_rehash
-from .permissions import require
-from .tokens import new_token
+from ...audit.services import record
+from ...errors import Conflict, Invalid, NotFound
+from ...extensions import db
+from ...i18n import LANGUAGES
+from ...types import utcnow
+from .. import queries
+from ..models import ApiToken, Role, User
+from ..passwords import hash_password
+from ..permissions import require
+from .account import validate_password
 
-PASSWORD_MIN_LENGTH = 10
-PASSWORD_MAX_LENGTH = 200
 OPERATOR = "cli"  # actor shown in the audit trail for command-line changes
-
-
-def set_locale(user, locale):
-    """Save a user's interface language."""
-    if locale not in LANGUAGES or user.locale == locale:
-        return user
-    record("user.locale", actor=user, obj=user, before={"locale": user.locale}, after={"locale": locale})
-    user.locale = locale
-    db.session.commit()
-    return user
-
-
-# --- sign-in and sign-out -------------------------------------------------------------------------
-
-
-def sign_in(email, password, *, via="web"):
-    """Check an e-mail and password, record the sign-in and return the user.
-
-    :raises Unauthorized: for a wrong password, an unknown or a deactivated account (the failure is recorded).
-    """
-    user = _verify_credentials(email, password, via=via)
-    user.last_login_at = utcnow()
-    record("auth.sign_in", actor=user, obj=user, after={"via": via})
-    db.session.commit()
-    return user
-
-
-def sign_out(user):
-    """Record that a user signed out."""
-    record("auth.sign_out", actor=user, obj=user)
-    db.session.commit()
-
-
-def _verify_credentials(email, password, *, via):
-    email = (email or "").strip().lower()[:254]
-    user = queries.get_user_by_email(email)
-    matches = check_password(user.password_hash if user else None, password or "")
-    if user is None or not matches or not user.is_active:
-        reason = "unknown_account" if user is None else ("wrong_password" if not matches else "deactivated")
-        record(
-            "auth.sign_in_failed",
-            actor_email=email or None,
-            obj=user,
-            object_type="user",
-            after={"via": via, "reason": reason},
-        )
-        db.session.commit()  # the error handler rolls back; the failure must stay on record
-        raise Unauthorized(_("The e-mail address or the password is wrong."))
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return user
-
-
-# --- API tokens -----------------------------------------------------------------------------------
-
-
-def issue_token(email, password, *, name=None):
-    """Exchange an e-mail and password for a new API token; return (raw token, record).
-
-    :raises Unauthorized: as `sign_in` does.
-    """
-    user = _verify_credentials(email, password, via="api")
-    return _issue(user, name=name, via="api")
-
-
-def create_token(user, *, name=None):
-    """Give a signed-in user a new API token; return (raw token, record). The raw value is shown once."""
-    require(user, "token.manage")
-    return _issue(user, name=name, via="web")
-
-
-def _issue(user, *, name, via):
-    raw, token = new_token(user, name=(name or "").strip()[:100] or None, address=client_address())
-    db.session.flush()
-    after = {"prefix": token.prefix, "name": token.name, "expires_at": token.expires_at.isoformat(), "via": via}
-    record("token.issue", actor=user, obj=token, after=after)
-    db.session.commit()
-    return raw, token
-
-
-def revoke_token(token_id, *, by):
-    """Revoke a token; its owner or an administrator may. Revoking twice changes nothing.
-
-    :raises NotFound: when the token does not exist or belongs to someone else.
-    """
-    token = queries.visible_token_or_404(token_id, by)
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        record(
-            "token.revoke",
-            actor=by,
-            obj=token,
-            before={"revoked_at": None},
-            after={"revoked_at": token.revoked_at.isoformat(), "owner": token.user.email},
-        )
-        db.session.commit()
-    return token
-
-
-# --- passwords ------------------------------------------------------------------------------------
-
-
-def change_password(user, *, current_password, new_password):
-    """Let a user replace their password; every other session of theirs is signed out.
-
-    :raises Invalid: when the current password is wrong or the new one is too weak.
-    """
-    require(user, "account.manage")
-    if not check_password(user.password_hash, current_password or ""):
-        raise Invalid(errors={"current_password": [_("The current password is wrong.")]})
-    _validate_password(new_password, user.email, field="new_password")
-    user.password_hash = hash_password(new_password)
-    user.session_version += 1
-    record("user.password_change", actor=user, obj=user)
-    db.session.commit()
-    return user
 
 
 def reset_password(user_id, password, *, by=None):
     """Give a user a new password (administrators, operators); the user's sessions are signed out."""
     user = _managed(user_id, by)
-    _validate_password(password, user.email, field="password")
+    validate_password(password, user.email, field="password")
     user.password_hash = hash_password(password)
     user.session_version += 1
     _record_change("user.password_reset", by, user)
     db.session.commit()
     return user
-
-
-def _validate_password(password, email, *, field):
-    password = password or ""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        message = _("Use at least %(num)d characters.", num=PASSWORD_MIN_LENGTH)
-    elif len(password) > PASSWORD_MAX_LENGTH:
-        message = _("Use at most %(num)d characters.", num=PASSWORD_MAX_LENGTH)
-    elif password.strip().lower() == (email or "").lower():
-        message = _("The password must not be the e-mail address.")
-    else:
-        return
-    raise Invalid(errors={field: [message]})
-
-
-# --- user administration --------------------------------------------------------------------------
 
 
 def create_user(*, email, name, role, password, organisation=None, gates=(), province=None, locale="vi", by=None):
@@ -186,7 +51,7 @@ def create_user(*, email, name, role, password, organisation=None, gates=(), pro
     if locale not in LANGUAGES:
         errors["locale"] = [_("Must be one of: %(choices)s.", choices=", ".join(LANGUAGES))]
     try:
-        _validate_password(password, email, field="password")
+        validate_password(password, email, field="password")
     except Invalid as error:
         errors.update(error.errors)
     user = User(email=email or "", name=name, role=role or Role.VIEWER, locale=locale)
