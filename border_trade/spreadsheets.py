@@ -149,6 +149,12 @@ def _cell_text(cell):
     return str(cell).strip()
 
 
+def hs_code_text(text):
+    """Write an HS code as 8 digits: drop dots and spaces, and restore the leading zero a spreadsheet dropped."""
+    digits = text.replace(".", "").replace(" ", "")
+    return digits.zfill(8) if digits.isdigit() and len(digits) == 7 else digits
+
+
 # --- keeping an upload between preview and confirmation ----------------------------------------------------------
 
 

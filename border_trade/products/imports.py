@@ -7,7 +7,7 @@ from ..audit.services import record
 from ..auth.permissions import require
 from ..errors import Invalid, flatten_errors
 from ..extensions import db
-from ..spreadsheets import read_rows
+from ..spreadsheets import hs_code_text, read_rows
 from .models import Product
 from .schemas import ProductInSchema
 
@@ -16,7 +16,7 @@ from .services import _apply as apply_checked
 from .services import _snapshot as snapshot
 
 COLUMNS = tuple(ProductInSchema().fields)
-NORMALISE = {"hs_code": lambda text: text.replace(".", "").replace(" ", "")}
+NORMALISE = {"hs_code": hs_code_text}
 
 
 def read_product_rows(content, filename):

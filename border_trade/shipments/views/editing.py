@@ -1,0 +1,306 @@
+"""The shipment list with its filters, and the form that creates or edits a shipment with its goods lines."""
+
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from wtforms import SelectChoice
+
+from ...auth.permissions import can, require
+from ...errors import Conflict, Invalid, PreconditionFailed, flatten_errors
+from ...extensions import db
+from ...gates.models import Gate, GateStatus
+from ...gates.queries import list_gates_query
+from ...i18n import localized
+from ...pages import attach_errors, me, page_number, requires
+from ...products.models import Product
+from ...products.queries import visible_products
+from .. import queries, services
+from ..forms import ItemForm, ShipmentFilterForm, ShipmentForm
+from ..models import HsCode, Shipment, ShipmentStatus
+from ..schemas import ShipmentInSchema
+from ..workflow import EDITABLE
+from . import blp
+
+PER_PAGE = 25
+EMPTY_ROWS = 3
+ITEM_PATH = re.compile(r"^items\.(\d+)\.(.+)$")
+# error paths of ShipmentInSchema and the services -> fields of ShipmentForm
+FIELD_OF_PATH = {
+    "consignee": "consignee_name",
+    "consignee.name": "consignee_name",
+    "consignee.address": "consignee_address",
+    "consignee.country": "consignee_country",
+    "consignee.tax_id": "consignee_tax_id",
+    "vehicle": "vehicle_plate",
+    "vehicle.plate": "vehicle_plate",
+    "vehicle.trailer_plate": "trailer_plate",
+    "vehicle.driver_name": "driver_name",
+    "vehicle.driver_id_no": "driver_id_no",
+}
+PLAIN_FIELDS = (
+    "exit_gate",
+    "planned_crossing_on",
+    "regime",
+    "incoterm",
+    "incoterm_place",
+    "currency",
+    "residents",
+    "invoice_no",
+    "invoice_on",
+)
+
+
+@blp.route("")
+@requires("shipment.read")
+def index():
+    """List the shipments the user may see, newest first, filtered by status, gate, crossing dates or text."""
+    user = me()
+    filters = ShipmentFilterForm(request.args)
+    gates = db.session.scalars(list_gates_query().order_by(Gate.code)).all()
+    filters.exit_gate.choices = [SelectChoice("", _("Any gate"))] + [
+        SelectChoice(g.code, f"{g.code} · {localized(g, 'name')}") for g in gates
+    ]
+    status = filters.status.data if filters.status.data in ShipmentStatus.values() else None
+    query = queries.list_shipments_query(
+        user,
+        status=status,
+        exit_gate=filters.exit_gate.data or None,
+        date_from=_date_or_error(filters.date_from),
+        date_to=_date_or_error(filters.date_to),
+        q=(filters.q.data or "").strip()[:100] or None,
+    )
+    page = db.paginate(query.order_by(Shipment.id.desc()), page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template("shipments/index.html", page=page, filters=filters, may_create=can(user, "shipment.write"))
+
+
+@blp.route("/new", methods=["GET", "POST"])
+@requires("shipment.write")
+def create():
+    """Create a draft shipment for the user's organisation."""
+    user = me()
+    form = _shipment_form(user)
+    if _wants_more_rows(form):
+        return _form_page(form, user)
+    if form.validate_on_submit():
+        payload, rows = _payload(form, user)
+        try:
+            shipment = services.create_shipment(user, _load(payload))
+        except Invalid as error:
+            db.session.rollback()
+            return _form_page(form, user, error=error, rows=rows, status=422)
+        flash(_("Shipment %(reference)s created as a draft.", reference=shipment.reference), "success")
+        return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+    return _form_page(form, user, status=400 if form.is_submitted() else 200)
+
+
+@blp.route("/<int:shipment_id>/edit", methods=["GET", "POST"])
+@requires("shipment.write")
+def edit(shipment_id):
+    """Change a draft or ready shipment; the goods lines on the form replace the stored ones."""
+    user = me()
+    shipment = queries.visible_shipment_or_404(user, shipment_id)
+    require(user, "shipment.write", shipment)
+    if shipment.status not in EDITABLE:
+        flash(_("A shipment can be changed only while it is a draft or ready."), "warning")
+        return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+    form = _shipment_form(user, shipment)
+    if _wants_more_rows(form):
+        return _form_page(form, user, shipment=shipment)
+    if form.validate_on_submit():
+        payload, rows = _payload(form, user)
+        version = form.version.data or ""
+        if_match = f'"{shipment.id}-{version}"' if version.isdigit() else None
+        try:
+            services.update_shipment(user, shipment.id, _load(payload), if_match=if_match)
+        except (Invalid, PreconditionFailed) as error:
+            db.session.rollback()
+            return _form_page(form, user, shipment=shipment, error=error, rows=rows, status=error.code)
+        except Conflict as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+            return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+        flash(_("Shipment %(reference)s saved.", reference=shipment.reference), "success")
+        return redirect(url_for("shipments.detail", shipment_id=shipment.id))
+    return _form_page(form, user, shipment=shipment, status=400 if form.is_submitted() else 200)
+
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def _date_or_error(field):
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        field.errors = [_("Not a valid date (YYYY-MM-DD).")]
+        return None
+
+
+def _catalogue(user):
+    return db.session.scalars(visible_products(user).order_by(Product.name_vi, Product.id)).all()
+
+
+def _shipment_form(user, shipment=None):
+    if shipment is not None and request.method == "GET":
+        form = ShipmentForm(data=_form_data(shipment))
+    else:
+        form = ShipmentForm()
+    products = _catalogue(user)
+    choices = [SelectChoice("", _("— describe below —"))] + [
+        SelectChoice(str(p.id), f"{p.name_vi} · HS {p.hs_code}", render_kw={"data-unit": p.unit}) for p in products
+    ]
+    form.product_units = {str(p.id): p.unit for p in products}
+    gates = [
+        g for g in db.session.scalars(list_gates_query(status=GateStatus.OPEN).order_by(Gate.code)) if g.accepts_goods
+    ]
+    if shipment is not None and shipment.exit_gate not in gates:
+        gates.append(shipment.exit_gate)
+    form.exit_gate.choices = [SelectChoice("", "—")] + [
+        SelectChoice(g.code, f"{localized(g, 'name')} ({g.code})") for g in gates
+    ]
+    if request.method == "GET":
+        for _index in range(EMPTY_ROWS):
+            form.items.append_entry()
+    form.item_choices = choices
+    for entry in form.items.entries:
+        entry.form.product_id.choices = choices
+    return form
+
+
+def _wants_more_rows(form):
+    if not (form.is_submitted() and form.more_rows.data):
+        return False
+    for _index in range(EMPTY_ROWS):
+        form.items.append_entry()
+        form.items.entries[-1].form.product_id.choices = form.item_choices
+    return True
+
+
+def _form_data(shipment):
+    data = {name: getattr(shipment, name) for name in PLAIN_FIELDS if name != "exit_gate"}
+    data.update(
+        exit_gate=shipment.exit_gate.code,
+        regime=shipment.regime.value,
+        currency=shipment.currency.value,
+        preferential_tariff=shipment.preferential_tariff,
+        transhipment=shipment.transhipment,
+        consignee_name=shipment.consignee_name,
+        consignee_address=shipment.consignee_address,
+        consignee_country=shipment.consignee_country,
+        consignee_tax_id=shipment.consignee_tax_id,
+        vehicle_plate=shipment.vehicle_plate,
+        trailer_plate=shipment.trailer_plate,
+        driver_name=shipment.driver_name,
+        driver_id_no=shipment.driver_id_no,
+        version=str(shipment.version),
+        items=[
+            {
+                "product_id": str(item.product_id) if item.product_id else "",
+                "description_vi": "" if item.product_id else item.description_vi,
+                "hs_code": "" if item.product_id else item.hs_code,
+                "quantity": _plain(item.quantity),
+                "unit": item.unit,
+                "packages": item.packages,
+                "package_type": item.package_type,
+                "net_weight_kg": _plain(item.net_weight_kg),
+                "gross_weight_kg": _plain(item.gross_weight_kg),
+                "unit_price": _plain(item.unit_price),
+                "origin_criterion": item.origin_criterion,
+                "fob_value": _plain(item.fob_value),
+            }
+            for item in shipment.items
+        ],
+    )
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+def _plain(value):
+    """Show a stored decimal as typed: 4000.000 -> 4000, 9.50 -> 9.5."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _text(field):
+    return (field.data or "").strip() or None
+
+
+def _payload(form, user):
+    """Turn the posted form into the API's shipment body; return it with the form rows of its goods lines."""
+    items, rows = [], []
+    for entry in form.items.entries:
+        line = entry.form
+        if line.remove.data or line.is_blank():
+            continue
+        item = {name: _text(line[name]) for name in ItemForm.FIELDS}
+        if item["hs_code"]:
+            item["hs_code"] = item["hs_code"].replace(".", "").replace(" ", "")
+        if item["unit"] is None and item["product_id"]:
+            item["unit"] = form.product_units.get(item["product_id"])
+        items.append(item)
+        rows.append(line)
+    vehicle = {
+        "plate": _text(form.vehicle_plate),
+        "trailer_plate": _text(form.trailer_plate),
+        "driver_name": _text(form.driver_name),
+        "driver_id_no": _text(form.driver_id_no),
+    }
+    payload = {name: _text(form[name]) for name in PLAIN_FIELDS}
+    payload.update(
+        preferential_tariff=bool(form.preferential_tariff.data),
+        transhipment=bool(form.transhipment.data),
+        consignee={
+            "name": _text(form.consignee_name),
+            "address": _text(form.consignee_address),
+            "country": (_text(form.consignee_country) or "KH").upper(),
+            "tax_id": _text(form.consignee_tax_id),
+        },
+        vehicle=vehicle if any(vehicle.values()) else None,
+        items=items,
+    )
+    for name in ("regime", "incoterm", "currency"):
+        if payload[name] is None:
+            del payload[name]
+    return payload, rows
+
+
+def _load(payload):
+    try:
+        return ShipmentInSchema().load(payload)
+    except ValidationError as error:
+        raise Invalid(_("Some fields are invalid."), errors=flatten_errors(error.messages)) from None
+
+
+def _form_page(form, user, *, shipment=None, error=None, rows=(), status=200):
+    general = []
+    if error is not None:
+        general.append(str(error.message or _("Some fields are invalid.")))
+        shipment_errors = {}
+        for path, messages in (error.errors or {}).items():
+            match = ITEM_PATH.match(path)
+            if match and int(match.group(1)) < len(rows):
+                index = int(match.group(1))
+                for message in attach_errors(rows[index], {match.group(2): messages}):
+                    general.append(_("Line %(number)d: %(message)s", number=index + 1, message=message))
+            else:
+                shipment_errors[path] = messages
+        general.extend(attach_errors(form, shipment_errors, FIELD_OF_PATH))
+    if "csrf_token" in form.errors:
+        general.insert(0, _("The form expired; reload the page and try again."))
+    template_row = ItemForm(prefix="items-__INDEX__")
+    template_row.product_id.choices = form.item_choices
+    return render_template(
+        "shipments/form.html",
+        form=form,
+        shipment=shipment,
+        general=general,
+        template_row=template_row,
+        hs_codes=db.session.scalars(sa.select(HsCode).order_by(HsCode.code)).all(),
+    ), status

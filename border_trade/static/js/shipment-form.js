@@ -1,0 +1,79 @@
+// Goods lines of the shipment form: add and remove lines in the page. Without JavaScript the form still
+// works: it shows a few empty lines, a "remove" checkbox per line and a button that asks for more lines.
+(function () {
+  "use strict";
+
+  var list = document.getElementById("item-rows");
+  var template = document.getElementById("item-row-template");
+  var addButton = document.getElementById("add-item-row");
+  if (!list || !template || !addButton) {
+    return;
+  }
+
+  function rows() {
+    return Array.prototype.slice.call(list.querySelectorAll("[data-item-row]"));
+  }
+
+  function renumber() {
+    var number = 0;
+    rows().forEach(function (row) {
+      if (!row.hidden) {
+        number += 1;
+        row.querySelector("[data-row-number]").textContent = String(number);
+      }
+    });
+  }
+
+  function enhance(row) {
+    var checkbox = row.querySelector("[data-remove-row]");
+    var button = row.querySelector("[data-remove-button]");
+    if (checkbox && button) {
+      checkbox.closest(".form-check").classList.add("d-none");
+      button.classList.remove("d-none");
+      button.addEventListener("click", function () {
+        checkbox.checked = true;
+        row.hidden = true;
+        renumber();
+      });
+    }
+    var product = row.querySelector("[data-product-select]");
+    var unit = row.querySelector("[data-unit-select]");
+    if (product && unit) {
+      product.addEventListener("change", function () {
+        var option = product.options[product.selectedIndex];
+        if (option && option.dataset.unit && !unit.value) {
+          unit.value = option.dataset.unit;
+        }
+      });
+    }
+  }
+
+  function nextIndex() {
+    var highest = -1;
+    rows().forEach(function (row) {
+      var index = parseInt(row.dataset.index, 10);
+      if (!isNaN(index) && index > highest) {
+        highest = index;
+      }
+    });
+    return highest + 1;
+  }
+
+  addButton.addEventListener("click", function () {
+    var html = template.innerHTML.split("__INDEX__").join(String(nextIndex()));
+    list.insertAdjacentHTML("beforeend", html);
+    var added = rows()[rows().length - 1];
+    enhance(added);
+    renumber();
+    var first = added.querySelector("select, input");
+    if (first) {
+      first.focus();
+    }
+  });
+
+  rows().forEach(enhance);
+  addButton.classList.remove("d-none");
+  document.querySelectorAll("[data-no-js-only]").forEach(function (element) {
+    element.classList.add("d-none");
+  });
+})();
