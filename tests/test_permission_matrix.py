@@ -207,6 +207,7 @@ def if_match(record):
 
 
 SHIPMENT_VISIBLE = dict(exporter2=404, gate_officer_xamat=404, province_officer_other=404)
+REPORT = expect(403, admin=200, province_officer=200, viewer=200)
 
 MATRIX = {
     # public
@@ -280,11 +281,32 @@ MATRIX = {
         lambda w, a: get(f"/api/v1/shipments/{w.shipment.id}/documents/{w.document.id}/file"),
         expect(200, **SHIPMENT_VISIBLE),
     ),
+    ("GET", "/api/v1/shipments/<id_or_reference>/pdf/<kind>"): row(
+        lambda w, a: get(f"/api/v1/shipments/{w.shipment.reference}/pdf/packing-list?lang=vi"),
+        expect(200, **SHIPMENT_VISIBLE),
+    ),
+    # the QR check is public; a forged code is simply not valid
+    ("GET", "/api/v1/verify/<token>"): row(
+        lambda w, a: get("/api/v1/verify/not-a-real-code"), expect(200, anonymous=200)
+    ),
     # gate operations: officers at their own gates
     ("POST", "/api/v1/gates/<code>/crossings"): row(crossing, expect(403, gate_officer=201)),
     ("GET", "/api/v1/gates/<code>/queue"): row(
         lambda w, a: get("/api/v1/gates/MOC-BAI/queue"),
         expect(200, exporter=403, exporter2=403, gate_officer_xamat=403, province_officer_other=403),
+    ),
+    # reports on TAY-NINH: its officers, viewers and admins; AN-GIANG's officer asks for another province (403)
+    ("GET", "/api/v1/reports/volume"): row(lambda w, a: get("/api/v1/reports/volume?province=TAY-NINH"), REPORT),
+    ("GET", "/api/v1/reports/volume.csv"): row(
+        lambda w, a: get("/api/v1/reports/volume.csv?province=TAY-NINH"), REPORT
+    ),
+    ("GET", "/api/v1/reports/volume.xlsx"): row(
+        lambda w, a: get("/api/v1/reports/volume.xlsx?province=TAY-NINH"), REPORT
+    ),
+    ("GET", "/api/v1/reports/dwell"): row(lambda w, a: get("/api/v1/reports/dwell?province=TAY-NINH"), REPORT),
+    ("GET", "/api/v1/reports/monthly.pdf"): row(
+        lambda w, a: get(f"/api/v1/reports/monthly.pdf?province=TAY-NINH&month={date.today():%Y-%m}&lang=vi"),
+        REPORT,
     ),
     # notices: everyone their own; webhooks: an exporter's organisation's own
     ("GET", "/api/v1/notifications"): row(lambda w, a: get("/api/v1/notifications?unread=true"), expect(200)),
@@ -336,6 +358,7 @@ def test_the_required_denials_are_in_the_matrix():
     assert MATRIX[("GET", "/api/v1/shipments/<id_or_reference>")].expected["exporter2"] == 404
     assert MATRIX[("POST", "/api/v1/gates/<code>/crossings")].expected["gate_officer_xamat"] == 403
     assert MATRIX[("GET", "/api/v1/gates/<code>/queue")].expected["province_officer_other"] == 403
+    assert MATRIX[("GET", "/api/v1/reports/volume")].expected["province_officer_other"] == 403
 
 
 @pytest.mark.parametrize("actor", ACTORS)
