@@ -1,5 +1,6 @@
 """`POST /api/v1/auth/token`, `GET /api/v1/auth/tokens`, `DELETE /api/v1/auth/tokens/{id}`."""
 
+import io
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -166,3 +167,19 @@ def test_oversized_body_is_a_json_413(client, app):
 def test_oversized_form_on_a_page_is_a_413_page(client, app):
     response = client.post("/login", data={"email": "a" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
     assert response.status_code == 413 and b"<html" in response.data
+
+
+def test_oversized_upload_to_an_api_endpoint_is_a_json_413(client, app, token_for):
+    from tests.factories import make_shipment
+
+    exporter = make_user(Role.EXPORTER)
+    shipment = make_shipment(exporter.organisation)
+    scan = io.BytesIO(b"%PDF-1.4\n" + b"0" * app.config["MAX_CONTENT_LENGTH"])
+    response = client.post(
+        f"/api/v1/shipments/{shipment.id}/documents",
+        data={"type": "packing_list", "number": "PL-1", "file": (scan, "big.pdf")},
+        headers=token_for(exporter),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert response.json["code"] == 413 and response.json["message"]
