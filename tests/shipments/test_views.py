@@ -116,6 +116,7 @@ def test_new_form_offers_the_catalogue_and_empty_lines(login_as, exporter, melon
     page = login_as(exporter).get("/shipments/new")
     assert page.status_code == 200
     assert page.text.count("data-item-row ") == 4  # three empty lines and the template for JavaScript
+    assert 'name="items-2-quantity"' in page.text and 'name="items-__INDEX__-quantity"' in page.text
     assert f'value="{melon.id}"' in page.text and foreign.name_vi not in page.text
     assert "<script src=" in page.text and "shipment-form.js" in page.text
     assert "onclick" not in page.text and "<script>" not in page.text

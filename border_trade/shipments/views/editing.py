@@ -294,7 +294,7 @@ def _form_page(form, user, *, shipment=None, error=None, rows=(), status=200):
         general.extend(attach_errors(form, shipment_errors, FIELD_OF_PATH))
     if "csrf_token" in form.errors:
         general.insert(0, _("The form expired; reload the page and try again."))
-    template_row = ItemForm(prefix="items-__INDEX__")
+    template_row = ItemForm(prefix="items-__INDEX__-")
     template_row.product_id.choices = form.item_choices
     return render_template(
         "shipments/form.html",
