@@ -16,7 +16,6 @@ blp.app_context_processor(template_helpers)
 LEVELS = {"required": _l("required"), "recommended": _l("recommended")}
 REGIMES = {"export": _l("Commercial export"), "border_resident": _l("Border-resident exchange")}
 FLAGS = {"preferential_tariff": _l("the preferential tariff is claimed"), "transhipment": _l("goods are transhipped")}
-STARTS = {"issue": _l("from issue"), "registration": _l("from registration"), "recognition": _l("from recognition")}
 
 
 @blp.route("/admin/rules")
@@ -103,11 +102,17 @@ def _condition(condition):
 def _validity(validity, raw):
     if validity is None:
         return _("no expiry")
-    start = STARTS.get(raw.get("from"))
     if validity.months:
-        text = ngettext("%(num)d month", "%(num)d months", validity.months)
+        period = ngettext("%(num)d month", "%(num)d months", validity.months)
     elif validity.days:
-        text = ngettext("%(num)d day", "%(num)d days", validity.days)
+        period = ngettext("%(num)d day", "%(num)d days", validity.days)
     else:
-        text = _("the day of issue only")
-    return f"{text} {start}" if start and (validity.months or validity.days) else text
+        return _("the day of issue only")
+    start = raw.get("from")
+    if start == "issue":
+        return _("%(period)s from issue", period=period)
+    if start == "registration":
+        return _("%(period)s from registration", period=period)
+    if start == "recognition":
+        return _("%(period)s from recognition", period=period)
+    return period
