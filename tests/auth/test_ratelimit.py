@@ -97,3 +97,26 @@ def test_getting_the_login_page_is_never_limited(client, clock):
     for _ in range(6):
         client.post("/login", data={"email": user.email, "password": "wrong"})
     assert client.get("/login").status_code == 200
+
+
+def test_the_429_page_speaks_the_visitors_language(client, clock):
+    import html
+    import re
+
+    from flask_babel import force_locale, ngettext
+
+    user = make_user(Role.VIEWER, locale=None)
+    for _ in range(6):
+        page = client.post("/login?lang=vi", data={"email": user.email, "password": "wrong"})
+    assert page.status_code == 429
+    shown = html.unescape(re.search(r"data-rate-limited>([^<]+)<", page.get_data(as_text=True)).group(1))
+    with force_locale("vi"):
+        expected = {
+            ngettext(
+                "Too many sign-in attempts. Try again in %(num)d second.",
+                "Too many sign-in attempts. Try again in %(num)d seconds.",
+                n,
+            )
+            for n in range(1, 61)
+        }
+    assert shown in expected

@@ -46,7 +46,7 @@ def test_sign_in_and_out(client):
 
 def test_wrong_password_shows_the_form_again_and_is_recorded(client):
     user = make_user(Role.VIEWER)
-    response = client.post("/login", data={"email": user.email, "password": "wrong-password"})
+    response = client.post("/login?lang=en", data={"email": user.email, "password": "wrong-password"})
     assert response.status_code == 200
     assert "The e-mail address or the password is wrong." in response.get_data(as_text=True)
     assert client.get("/account").status_code == 302
@@ -124,7 +124,7 @@ def test_change_password_signs_out_other_sessions(login_as, app):
 
 
 def test_change_password_refuses_a_wrong_current_password_and_a_short_one(login_as):
-    client = login_as(Role.EXPORTER)
+    client = login_as(Role.EXPORTER, locale="en")
     page = client.post(
         "/account/password", data={"current_password": "nope", "new_password": "x" * 12, "confirm": "x" * 12}
     )
@@ -222,7 +222,7 @@ def test_admin_creates_a_gate_officer(login_as):
 
 
 def test_admin_create_form_names_the_missing_scope(login_as):
-    admin = login_as(Role.ADMIN)
+    admin = login_as(Role.ADMIN, locale="en")
     page = admin.post(
         "/admin/users/new",
         data={
