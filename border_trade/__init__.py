@@ -73,6 +73,7 @@ def register_blueprints(app):
     from .gates.views import blp as gates_views
     from .notifications.views import blp as notifications_views
     from .products.views import blp as products_views
+    from .reports.views import blp as reports_views
     from .scheduler.views import blp as scheduler_views
     from .shipments.views import blp as shipments_views
 
@@ -86,6 +87,7 @@ def register_blueprints(app):
     app.register_blueprint(crossings_views)
     app.register_blueprint(notifications_views)
     app.register_blueprint(scheduler_views)
+    app.register_blueprint(reports_views)
     register_api(app)
 
 

@@ -20,6 +20,7 @@ def register_api(app):
     from ..gates.api import blp as gates_api
     from ..notifications.api import blp as notifications_api
     from ..products.api import blp as products_api
+    from ..reports.api import blp as reports_api
     from ..shipments.api import blp as shipments_api
     from .health import blp as health_api
 
@@ -28,6 +29,7 @@ def register_api(app):
     api.spec.options["security"] = [{"bearerAuth": []}]
     blueprints = (health_api, gates_api, products_api, shipments_api, documents_api, auth_api, audit_api, crossings_api,
                   notifications_api)
+    blueprints += (reports_api,)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
