@@ -159,7 +159,9 @@ def test_the_buttons_of_each_truck_follow_the_state_machine(login_as, exporter):
 
 def test_the_script_gets_the_state_machine_and_the_queue(login_as, exporter):
     shipment = truck(exporter, S.AT_GATE, lane=Lane.YELLOW, minutes_ago=75)
-    page = login_as(Role.GATE_OFFICER).get("/gate/MOC-BAI").text
+    client = login_as(Role.GATE_OFFICER, locale="en")
+    refresh()
+    page = client.get("/gate/MOC-BAI").text
     config = json_script(page, "gate-config")
     assert config["gate"] == "MOC-BAI" and config["readonly"] is False
     assert config["queue_url"] == "/api/v1/gates/MOC-BAI/queue"
