@@ -12,6 +12,7 @@ from ..types import utcnow
 from .models import ApiToken
 
 TOKEN_PREFIX = "bt_"
+LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 def digest(raw):
@@ -43,4 +44,8 @@ def user_for_token(raw, now=None):
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(raw)))
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        # recorded at most every few minutes, in its own short transaction before the request's work begins
+        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        db.session.commit()
     return token.user
