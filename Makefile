@@ -18,12 +18,14 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
 compile: $(BIN)/python
-	$(BIN)/pybabel compile -d translations -q
+	$(BIN)/pybabel -q compile -d translations
 
 messages: $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 \
 		--no-location --sort-output --omit-header -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --omit-header
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	@# keep the .po headers (a header-less catalogue counts as fuzzy and is not compiled) minus the volatile dates
+	sed -i -e '/^"POT-Creation-Date: /d' -e '/^"PO-Revision-Date: /d' translations/*/LC_MESSAGES/messages.po
 
 migrate:
 	$(BIN)/flask db upgrade

@@ -1,10 +1,12 @@
-"""Request hooks shared by pages and API: request id, security headers, template helpers."""
+"""Request hooks shared by pages and API: request id, locale refresh, security headers, template helpers."""
 
 import uuid
 
 from flask import g, request
+from flask_babel import refresh as refresh_locale
 from werkzeug.routing import IntegerConverter
 
+from .formatting import register_formatting
 from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 
 CSP = (
@@ -27,11 +29,18 @@ class IdConverter(IntegerConverter):
 def install_request_hooks(app):
     """Attach the id converter, request id, security headers and the template context to every request."""
     app.url_map.converters["id"] = IdConverter
+    register_formatting(app)  # money, weight, local date/time filters and globals
 
     @app.before_request
     def _request_id():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isascii() else uuid.uuid4().hex
+
+    @app.before_request
+    def _fresh_locale():
+        # Flask-Babel caches the locale on `g`, which a request shares with an app context pushed around it
+        # (tests, CLI): let every request choose its own language.
+        refresh_locale()
 
     @app.after_request
     def _security_headers(response):
