@@ -69,6 +69,7 @@ def register_blueprints(app):
     from .audit.views import blp as audit_views
     from .auth.views import blp as auth_views
     from .crossings.views import blp as crossings_views
+    from .documents.verify_views import blp as verify_views
     from .documents.views import blp as documents_views
     from .gates.views import blp as gates_views
     from .notifications.views import blp as notifications_views
@@ -88,6 +89,7 @@ def register_blueprints(app):
     app.register_blueprint(notifications_views)
     app.register_blueprint(scheduler_views)
     app.register_blueprint(reports_views)
+    app.register_blueprint(verify_views)
     register_api(app)
 
 

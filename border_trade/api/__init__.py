@@ -17,6 +17,8 @@ def register_api(app):
     from ..auth.api import blp as auth_api
     from ..crossings.api import blp as crossings_api
     from ..documents.api import blp as documents_api
+    from ..documents.pdf_api import blp as pdf_api
+    from ..documents.pdf_api import verify_blp as verify_api
     from ..gates.api import blp as gates_api
     from ..notifications.api import blp as notifications_api
     from ..products.api import blp as products_api
@@ -28,7 +30,7 @@ def register_api(app):
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     blueprints = (health_api, gates_api, products_api, shipments_api, documents_api, auth_api, audit_api, crossings_api,
-                  notifications_api)
+                  notifications_api, pdf_api, verify_api)
     blueprints += (reports_api,)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -1,0 +1,146 @@
+"""The commercial invoice: seller and buyer, terms of sale, goods lines with prices, totals per locale."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from .layout import (
+    FRAME_WIDTH,
+    cell,
+    day,
+    decimal,
+    facts_grid,
+    fractions,
+    grid,
+    joined,
+    labelled,
+    money,
+    money_texts,
+    parties,
+    price,
+    render,
+    title,
+)
+from .model import N_, DocumentData, Line
+
+KIND = "commercial-invoice"
+LABELS = {
+    "title": N_("Commercial invoice"),
+    "seller": N_("Seller"),
+    "buyer": N_("Buyer"),
+    "contract_no": N_("Contract or goods list"),
+    "delivery_terms": N_("Delivery terms"),
+    "currency": N_("Currency"),
+    "unit_price": N_("Unit price"),
+    "amount": N_("Amount"),
+    "value_vnd": N_("Equivalent in VND"),
+    "value_usd": N_("Equivalent in USD"),
+    "rate": N_("Exchange rate: 1 %(currency)s = %(rate)s VND"),
+    "seller_signature": N_("For the seller: signature, full name and seal"),
+}
+
+# No. | description | HS | unit | quantity | unit price | amount
+_WIDTHS = [7 * mm, None, 18 * mm, 11 * mm, 17 * mm, 19 * mm, 26 * mm]
+
+
+def _widths() -> list[float]:
+    fixed = sum(w for w in _WIDTHS if w)
+    return [w or FRAME_WIDTH - fixed for w in _WIDTHS]
+
+
+def description(data: DocumentData, line: Line) -> list[Flowable]:
+    """Return a goods line's description in each language, with its OCOP stars while the recognition is valid."""
+    flowables = cell(line.description)
+    if line.ocop_stars:
+        flowables += cell([joined(data.label("ocop", stars=line.ocop_stars), " · ")], "small")
+    return flowables
+
+
+def build(data: DocumentData) -> bytes:
+    """Return the commercial invoice PDF."""
+    return render(data, data.label("title"), lambda: story(data))
+
+
+def story(data: DocumentData) -> list[Flowable]:
+    lang = data.languages[0]
+    totals = data.totals
+    terms = [
+        (data.label("invoice_no"), data.invoice_no),
+        (data.label("invoice_on"), day(data.invoice_on, lang)),
+        (data.label("contract_no"), data.contract_no or "—"),
+        (data.label("shipment_reference"), data.reference),
+        (data.label("delivery_terms"), " ".join(filter(None, (data.incoterm, data.incoterm_place)))),
+        (data.label("currency"), totals.currency),
+        (data.label("vehicle"), data.transport.vehicle_plate or "—"),
+        (data.label("crossing_on"), day(data.transport.departure_on, lang)),
+        (data.label("exit_gate"), data.transport.exit_gate),
+        (data.label("entry_gate"), data.transport.entry_gate),
+        (data.label("origin_country"), data.origin_country),
+        (data.label("destination_country"), data.destination_country),
+    ]
+    header = [
+        cell(data.label(key), "label", bold=True, align="right" if index >= 4 else "")
+        for index, key in enumerate(("no", "description", "hs_code", "unit", "quantity", "unit_price", "amount"))
+    ]
+    rows = [header]
+    for line in data.lines:
+        rows.append(
+            [
+                str(line.position),
+                description(data, line),
+                line.hs8,
+                line.unit,
+                decimal(line.quantity, lang),
+                price(line.unit_price, totals.currency, lang),
+                money(line.amount, totals.currency, lang),
+            ]
+        )
+    rows.append(
+        [
+            "",
+            cell(data.label("total"), bold=True),
+            "",
+            "",
+            "",
+            "",
+            cell(money_texts(totals.value, totals.currency, data.languages), bold=True, align="right"),
+        ]
+    )
+    last = len(rows) - 1
+    items = grid(
+        rows,
+        _widths(),
+        header_rows=1,
+        commands=[
+            ("ALIGN", (4, 1), (-1, -1), "RIGHT"),
+            ("SPAN", (1, last), (5, last)),
+            ("LINEABOVE", (0, last), (-1, last), 1, "black"),
+        ],
+    )
+    equivalents = []
+    if totals.currency != "VND" and totals.value_vnd is not None:
+        rate = decimal(totals.vnd_per_unit, lang) if totals.vnd_per_unit else ""
+        equivalents.append(
+            labelled(
+                data.label("value_vnd"),
+                money_texts(totals.value_vnd, "VND", data.languages),
+                *([data.label("rate", currency=totals.currency, rate=rate)] if rate else []),
+            )
+        )
+    if totals.currency != "USD" and totals.value_usd is not None:
+        equivalents.append(labelled(data.label("value_usd"), money_texts(totals.value_usd, "USD", data.languages)))
+    signature = labelled(data.label("seller_signature"))
+    blocks = [*equivalents, ""] if equivalents else ["", ""]
+    padding = [("BOTTOMPADDING", (2, 0), (2, 0), 28 * mm)]
+    closing = grid([[*blocks[:2], signature]], fractions(1, 1, 1.3), commands=padding)
+    return [
+        *title(data.label("title")),
+        parties(data, "seller", "buyer"),
+        Spacer(1, 2 * mm),
+        facts_grid(terms),
+        Spacer(1, 3 * mm),
+        items,
+        Spacer(1, 3 * mm),
+        KeepTogether(closing),
+    ]
