@@ -22,8 +22,17 @@ def register_cli(app):
 
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also create the demo organisations, users and shipments.")
+@click.option(
+    "--bench",
+    type=click.IntRange(min=1),
+    is_flag=False,
+    flag_value=200_000,
+    default=None,
+    metavar="N",
+    help="Also add N benchmark shipments with their goods lines and events (N defaults to 200,000).",
+)
 @with_appcontext
-def seed(demo):
+def seed(demo, bench):
     """Load the reference data (gates, provinces, HS codes); idempotent."""
     from .seed.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
     from .seed.reference import load_reference
@@ -36,6 +45,23 @@ def seed(demo):
         click.echo(f"demo logins (password: {DEMO_PASSWORD}):")
         for email, _name, role, *_rest in DEMO_USERS:
             click.echo(f"  {email:32} {role.value}")
+    if bench:
+        seed_bench_command(bench)
+
+
+def seed_bench_command(count):
+    """Add `count` benchmark shipments with a progress bar, then say what was added."""
+    import time
+
+    from .seed.bench import seed_bench
+
+    started = time.perf_counter()
+    with click.progressbar(length=count, label="bench shipments", show_pos=True) as bar:
+        summary = seed_bench(count, progress=bar.update)
+    click.echo(
+        f"bench: {summary.shipments} shipments, {summary.items} goods lines, {summary.events} events, "
+        f"{summary.exporters} exporters and {summary.products} products added in {time.perf_counter() - started:.0f} s"
+    )
 
 
 @click.command("backup")

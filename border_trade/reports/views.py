@@ -103,30 +103,9 @@ def index():
     previous = services.previous_year_report(user, report)
     services.with_previous_year(report, previous)
 
-    monthly = services.volume_report(user, group_by=("month", "gate"), **common)
-    months = _months(monthly)
-    top = services.top_products(user, **common)
-    scope = {"gate": filters.get("gate"), "province": filters.get("province")}
+    scope = {"gate": filters.get("gate"), "province": filters.get("province"), "exporter": filters.get("exporter")}
     dwell = services.dwell_report(user, start=report.start, end=report.end, **scope)
-    histogram = services.dwell_histogram(user, start=report.start, end=report.end, **scope)
-    locale = current_language()
-    chart_svgs = {
-        "monthly": charts.svg(
-            charts.monthly_by_gate(months, locale=locale), label=_("Value of goods crossed per month and gate (USD)")
-        ),
-        "products": charts.svg(
-            charts.top_products(
-                [(row["product_name"] or _("Other goods"), row["value_usd"]) for row in top], locale=locale
-            ),
-            label=_("Top products by value (USD)"),
-        ),
-        "dwell": charts.svg(
-            charts.dwell_histogram(
-                [count for _bound, count in histogram], charts.dwell_bucket_labels(DWELL_BUCKETS), locale=locale
-            ),
-            label=_("Crossings by minutes from arrival to crossing"),
-        ),
-    }
+    chart_svgs = _charts(user, report, common, scope)
     query = _api_query(report)
     downloads = {
         "csv": url_for("reports_api.volume_csv", **query),
@@ -151,6 +130,32 @@ def index():
         column_labels=COLUMN_LABELS,
         dimensions=DIMENSIONS,
     )
+
+
+def _charts(user, report, common, scope):
+    """Return the page's three charts as inline SVG: value per month and gate, top products, dwell times."""
+    locale = current_language()
+    months = _months(services.volume_report(user, group_by=("month", "gate"), **common))
+    top = services.top_products(user, **common)
+    products = [(row["product_name"] or _("Other goods"), row["value_usd"]) for row in top]
+    histogram = services.dwell_histogram(user, start=report.start, end=report.end, **scope)
+    counts = [count for _bound, count in histogram]
+    return {
+        "monthly": charts.svg(
+            charts.monthly_by_gate(months, locale=locale, width=640, height=280),
+            label=_("Value of goods crossed per month and gate (USD)"),
+        ),
+        "products": charts.svg(
+            charts.top_products(products, locale=locale, width=640, height=280),
+            label=_("Top products by value (USD)"),
+        ),
+        "dwell": charts.svg(
+            charts.dwell_histogram(
+                counts, charts.dwell_bucket_labels(DWELL_BUCKETS), locale=locale, width=640, height=220
+            ),
+            label=_("Crossings by minutes from arrival to crossing"),
+        ),
+    }
 
 
 def _pdf_languages():

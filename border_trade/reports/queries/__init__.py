@@ -1,0 +1,36 @@
+"""Read helpers of the reports: volumes and dwell times of crossings, scoped by the gate ids the caller passes."""
+
+from .base import (
+    DIMENSIONS,
+    LINE_DIMENSIONS,
+    LOCAL,
+    LOCAL_ZONE,
+    PROVINCE_AS,
+    TIME_DIMENSIONS,
+    Aggregate,
+    Criteria,
+    gates_of_territory,
+    territory_ids,
+)
+from .dwell import DWELL_BUCKETS, DwellStats, dwell, dwell_histogram, percentile
+from .volume import missing_rates, volume
+
+__all__ = [
+    "DIMENSIONS",
+    "DWELL_BUCKETS",
+    "LINE_DIMENSIONS",
+    "LOCAL",
+    "LOCAL_ZONE",
+    "PROVINCE_AS",
+    "TIME_DIMENSIONS",
+    "Aggregate",
+    "Criteria",
+    "DwellStats",
+    "dwell",
+    "dwell_histogram",
+    "gates_of_territory",
+    "missing_rates",
+    "percentile",
+    "territory_ids",
+    "volume",
+]

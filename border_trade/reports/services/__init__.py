@@ -1,0 +1,49 @@
+"""Provincial reports: scope, volumes, dwell times, the monthly report; one public function per use case."""
+
+from .dwell import dwell_dict, dwell_histogram, dwell_report
+from .monthly import GateLine, MonthlyReport, gate_figures, month_bounds, monthly_report
+from .scope import exporters_in_scope, gates_in_scope, resolve_gate, resolve_province, scope_gate_ids
+from .volume import (
+    DEFAULT_GROUP_BY,
+    MEASURES,
+    NAME_COLUMNS,
+    VolumeReport,
+    change_pct,
+    measures,
+    previous_year,
+    previous_year_report,
+    time_label,
+    today_local,
+    top_products,
+    volume_report,
+    with_previous_year,
+)
+
+__all__ = [
+    "DEFAULT_GROUP_BY",
+    "MEASURES",
+    "NAME_COLUMNS",
+    "GateLine",
+    "MonthlyReport",
+    "VolumeReport",
+    "change_pct",
+    "dwell_dict",
+    "dwell_histogram",
+    "dwell_report",
+    "exporters_in_scope",
+    "gate_figures",
+    "gates_in_scope",
+    "measures",
+    "month_bounds",
+    "monthly_report",
+    "previous_year",
+    "previous_year_report",
+    "resolve_gate",
+    "resolve_province",
+    "scope_gate_ids",
+    "time_label",
+    "today_local",
+    "top_products",
+    "volume_report",
+    "with_previous_year",
+]

@@ -1,0 +1,517 @@
+"""A benchmark world: N realistic shipments with their goods lines and timelines, inserted in bulk.
+
+`flask seed --bench N` calls `seed_bench`. Crossings spread from January 2024 to today over every gate,
+about forty exporters and every OCOP product group, in USD, VND and KHR, so the 2025 mergers and the
+exchange rates show in the reports. PostgreSQL gets the rows through COPY, other databases through
+multi-row Core inserts. Ids are reserved up front, so the seed can run on a database that has data.
+The random generator is seeded: the same N on an empty database gives the same rows.
+"""
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from ..auth.models import Organisation, OrganisationKind
+from ..extensions import db
+from ..gates.models import Gate, GateType, Province
+from ..products.models import OcopGroup, Product
+from ..shipments.models import (
+    Currency,
+    EventKind,
+    ReferenceCounter,
+    Shipment,
+    ShipmentEvent,
+    ShipmentItem,
+    ShipmentStatus,
+)
+from .demo import demo_rate, load_rates
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+FIRST_DAY = date(2024, 1, 1)
+EXPORTERS = 40
+BATCH = 5000
+BENCH_MARK = "[bench]"  # in the organisations' address: tells bench exporters apart from real ones
+CENT = Decimal("0.01")
+GRAM = Decimal("0.001")
+
+# relative traffic per gate type; the big road-transport pairs get more (Mộc Bài: 700-800 trucks a day)
+TYPE_WEIGHT = {GateType.INTERNATIONAL: 6.0, GateType.MAIN: 1.5, GateType.SECONDARY: 0.5}
+BUSY_GATES = {"MOC-BAI": 30.0, "XA-MAT": 12.0, "TINH-BIEN": 10.0, "HOA-LU": 8.0, "VINH-XUONG": 8.0, "BINH-HIEP": 7.0}
+CURRENCIES = ((Currency.USD, 0.75), (Currency.VND, 0.18), (Currency.KHR, 0.07))
+
+# (group, HS code, Vietnamese name, English name, unit, kg per unit, unit price in USD)
+CATALOGUE = [
+    (OcopGroup.FOOD, "08071900", "Dưa lưới", "Netted melon", "KGM", "1", "1.20"),
+    (OcopGroup.FOOD, "08054000", "Bưởi da xanh", "Green-skin pomelo", "KGM", "1", "1.10"),
+    (OcopGroup.FOOD, "08109094", "Mãng cầu ta", "Custard apple", "KGM", "1", "1.60"),
+    (OcopGroup.FOOD, "08109092", "Thanh long ruột đỏ", "Red dragon fruit", "KGM", "1", "0.95"),
+    (OcopGroup.FOOD, "08045021", "Xoài cát Hòa Lộc", "Hoa Loc mango", "KGM", "1", "1.80"),
+    (OcopGroup.FOOD, "08134090", "Trái cây sấy dẻo", "Soft-dried fruit", "PCE", "0.25", "2.40"),
+    (OcopGroup.FOOD, "19059070", "Bánh tráng phơi sương", "Dew-dried rice paper", "PCE", "0.5", "1.90"),
+    (OcopGroup.FOOD, "21039029", "Muối tôm", "Shrimp salt", "PCE", "0.2", "1.30"),
+    (OcopGroup.FOOD, "21039012", "Nước mắm truyền thống", "Traditional fish sauce", "PCE", "0.6", "3.10"),
+    (OcopGroup.FOOD, "08013200", "Hạt điều rang muối", "Salted cashew nuts", "PCE", "0.5", "6.50"),
+    (OcopGroup.FOOD, "10063070", "Gạo thơm", "Fragrant rice", "KGM", "1", "0.85"),
+    (OcopGroup.BEVERAGE, "09012120", "Cà phê rang xay", "Ground roasted coffee", "PCE", "0.5", "5.20"),
+    (OcopGroup.BEVERAGE, "09011130", "Cà phê nhân", "Green coffee beans", "KGM", "1", "4.10"),
+    (OcopGroup.BEVERAGE, "09022010", "Trà xanh", "Green tea", "PCE", "0.2", "3.60"),
+    (OcopGroup.HERBAL, "04090000", "Mật ong hoa cà phê", "Coffee-blossom honey", "PCE", "0.5", "4.80"),
+    (OcopGroup.HERBAL, "09021010", "Trà thảo mộc", "Herbal tea", "PCE", "0.1", "2.90"),
+    (OcopGroup.TEXTILE_GARMENT, "46021990", "Thảm cói dệt tay", "Hand-woven sedge mat", "PCE", "1.5", "7.50"),
+    (OcopGroup.SOUVENIR_FURNITURE_DECORATION, "46021190", "Giỏ tre đan", "Woven bamboo basket", "PCE", "0.8", "3.40"),
+    (OcopGroup.SOUVENIR_FURNITURE_DECORATION, "46021290", "Giỏ mây", "Rattan basket", "PCE", "0.9", "4.20"),
+    (OcopGroup.SOUVENIR_FURNITURE_DECORATION, "94015300", "Ghế mây", "Rattan chair", "PCE", "6", "38.00"),
+    (
+        OcopGroup.RURAL_TOURISM_SERVICE,
+        "46021990",
+        "Bộ quà du lịch cộng đồng",
+        "Community-tourism gift set",
+        "SET",
+        "1",
+        "9.00",
+    ),
+]
+EXPORTER_NAMES = (
+    "Hợp tác xã Nông nghiệp {place}",
+    "Công ty TNHH Nông sản {place}",
+    "Hợp tác xã Dịch vụ {place}",
+    "Công ty Cổ phần Thực phẩm {place}",
+)
+PLACES = (
+    "Tân Châu", "Trảng Bàng", "Gò Dầu", "Bến Cầu", "Châu Thành", "Tân Biên", "Dương Minh Châu", "Hòa Thành",
+    "Đức Hòa", "Thạnh Hóa", "Mộc Hóa", "Tân Hưng", "Vĩnh Hưng", "Tịnh Biên", "Tri Tôn", "Châu Đốc",
+    "Hà Tiên", "Giang Thành", "Lộc Ninh", "Bù Đốp", "Tuy Đức", "Đắk Mil", "Hồng Ngự", "Tân Hồng",
+)  # fmt: skip
+DRIVERS = ("Nguyễn Văn Tâm", "Trần Minh Đức", "Lê Văn Hậu", "Huỳnh Tấn Lộc", "Phạm Văn Sơn", "Võ Thanh Tùng")
+CONSIGNEES = (
+    "Angkor Fresh Import Co., Ltd.",
+    "Phnom Penh Food Trading Co., Ltd.",
+    "Bavet Wholesale Market",
+    "Mekong Agro Distribution Co., Ltd.",
+    "Siem Reap Hospitality Supplies",
+)
+S = ShipmentStatus
+
+
+@dataclass
+class BenchSummary:
+    exporters: int
+    products: int
+    shipments: int
+    items: int
+    events: int
+    rates: int
+
+
+def seed_bench(n, *, today=None, seed=2026, progress=None):
+    """Insert `n` realistic shipments with their goods lines and events; return what was added.
+
+    :param progress: called with the number of shipments written after each batch (for a progress bar).
+    """
+    rng = random.Random(seed)
+    today = today or datetime.now(UTC).astimezone(LOCAL).date()
+    rates = load_rates(today + timedelta(days=30))
+    db.session.flush()
+    gates = list(db.session.scalars(sa.select(Gate).order_by(Gate.code)))
+    exporters, new_exporters = _exporters(rng)
+    products, new_products = _products(rng, exporters)
+    db.session.commit()
+
+    writer = _Writer(db.session.connection())
+    shipment_ids = writer.reserve("shipments", n)
+    plan = _Plan(rng, today, gates, exporters, products)
+    counters = {}
+    totals = {"items": 0, "events": 0}
+    batch = {"shipments": [], "shipment_items": [], "shipment_events": []}
+    for index in range(n):
+        shipment, items, events = plan.shipment(shipment_ids[0] + index, counters)
+        batch["shipments"].append(shipment)
+        batch["shipment_items"] += items
+        batch["shipment_events"] += events
+        if len(batch["shipments"]) >= BATCH or index == n - 1:
+            totals["items"] += len(batch["shipment_items"])
+            totals["events"] += len(batch["shipment_events"])
+            writer.write(batch)
+            if progress:
+                progress(len(batch["shipments"]))
+            batch = {"shipments": [], "shipment_items": [], "shipment_events": []}
+    _update_counters(counters)
+    db.session.commit()
+    writer.analyze()
+    return BenchSummary(new_exporters, new_products, n, totals["items"], totals["events"], rates)
+
+
+def _exporters(rng):
+    existing = list(
+        db.session.scalars(
+            sa.select(Organisation).where(Organisation.address.like(f"%{BENCH_MARK}")).order_by(Organisation.id)
+        )
+    )
+    provinces = list(
+        db.session.scalars(sa.select(Province).where(Province.country_code == "VN", Province.valid_to.is_(None)))
+    )
+    added = 0
+    while len(existing) < EXPORTERS:
+        number = len(existing)
+        place = PLACES[number % len(PLACES)]
+        template = EXPORTER_NAMES[number % len(EXPORTER_NAMES)]
+        province = provinces[number % len(provinces)]
+        org = Organisation(
+            name=f"{template.format(place=place)} {number + 1:02d}",
+            kind=OrganisationKind.COOPERATIVE if "Hợp tác xã" in template else OrganisationKind.EXPORTER,
+            country_code="VN",
+            province=province,
+            address=f"{place}, {province.name_vi} {BENCH_MARK}",
+        )
+        db.session.add(org)
+        existing.append(org)
+        added += 1
+    db.session.flush()
+    return existing, added
+
+
+def _products(rng, exporters):
+    products, added = {}, 0
+    for number, org in enumerate(exporters):
+        have = list(
+            db.session.scalars(sa.select(Product).where(Product.organisation_id == org.id).order_by(Product.id))
+        )
+        if not have:
+            # every group is sold by someone; each exporter has 3 to 6 products
+            picks = {CATALOGUE[number % len(CATALOGUE)]} | set(rng.sample(CATALOGUE, rng.randint(2, 5)))
+            for group, hs, name_vi, name_en, unit, per_unit, _price in sorted(picks, key=lambda p: p[1]):
+                product = Product(
+                    organisation=org,
+                    name_vi=name_vi,
+                    name_en=name_en,
+                    hs_code=hs,
+                    ocop_group=group,
+                    ocop_stars=rng.choice((3, 3, 3, 4, 4, 5)),
+                    ocop_certificate_no=f"{rng.randint(1, 300):03d}/QĐ-UBND",
+                    ocop_certificate_expires_on=date(2027, rng.randint(1, 12), 1),
+                    producer=org.name,
+                    province_id=org.province_id,
+                    unit=unit,
+                    net_weight_per_unit_kg=Decimal(per_unit),
+                )
+                db.session.add(product)
+                have.append(product)
+                added += 1
+        products[org.id] = have
+    db.session.flush()
+    prices = {(p[1], p[2]): Decimal(p[6]) for p in CATALOGUE}
+    return {
+        org_id: [(p, prices.get((p.hs_code, p.name_vi), Decimal("2.00"))) for p in items]
+        for org_id, items in products.items()
+    }, added
+
+
+class _Plan:
+    """Draws one shipment after another: day, gate, exporter, goods, currency, path and times."""
+
+    def __init__(self, rng, today, gates, exporters, products):
+        self.rng = rng
+        self.today = today
+        # nothing happens after the end of `today`, nor after the real present
+        self.now = min(datetime.combine(today + timedelta(days=1), time(0), LOCAL).astimezone(UTC), datetime.now(UTC))
+        days = (today - FIRST_DAY).days + 1
+        self.days = [FIRST_DAY + timedelta(days=i) for i in range(days)]
+        # trade grows about 30 % a year, with a dip around Tết (late January, early February)
+        weights = []
+        for day in self.days:
+            growth = 1.3 ** ((day - FIRST_DAY).days / 365)
+            tet = 0.45 if (day.month == 1 and day.day > 20) or (day.month == 2 and day.day < 10) else 1.0
+            weights.append(growth * tet)
+        self.day_weights = _cumulative(weights)
+        self.gates = gates
+        self.gate_weights = _cumulative([BUSY_GATES.get(g.code, TYPE_WEIGHT[g.type]) for g in gates])
+        self.exporters = exporters
+        self.exporter_weights = _cumulative([1 / (i + 1) ** 0.8 for i in range(len(exporters))])
+        self.products = products
+        self.currency_weights = _cumulative([w for _c, w in CURRENCIES])
+        # 2,500 trucks: plates of Tây Ninh (70), Long An (62), An Giang (67), Bình Phước (93), Đắk Nông (48)...
+        self.plates = [_plate(rng) for _ in range(2500)]
+
+    def shipment(self, shipment_id, counters):
+        rng = self.rng
+        day = rng.choices(self.days, cum_weights=self.day_weights)[0]
+        gate = rng.choices(self.gates, cum_weights=self.gate_weights)[0]
+        exporter = rng.choices(self.exporters, cum_weights=self.exporter_weights)[0]
+        currency = rng.choices([c for c, _w in CURRENCIES], cum_weights=self.currency_weights)[0]
+        status = self._status(day)
+        if day.year not in counters:
+            counters[day.year] = _last_reference(day.year)
+        counters[day.year] += 1
+        reference = f"BT-{day.year}-{counters[day.year]:06d}"
+
+        lines, net, gross, value = [], Decimal(0), Decimal(0), Decimal(0)
+        chosen = rng.sample(
+            self.products[exporter.id], k=min(len(self.products[exporter.id]), rng.choice((1, 1, 2, 2, 3)))
+        )
+        for position, (product, usd_price) in enumerate(chosen, start=1):
+            per_unit = product.net_weight_per_unit_kg or Decimal(1)
+            quantity = Decimal(rng.choice((100, 200, 300, 400, 500, 800, 1000, 1500, 2000)))
+            price = _price_in(currency, usd_price * Decimal(rng.choice(("0.9", "1", "1", "1.1", "1.25"))), day)
+            line_net = (quantity * per_unit).quantize(GRAM)
+            line_gross = (line_net * Decimal("1.08")).quantize(GRAM)
+            line_value = (quantity * price).quantize(CENT, ROUND_HALF_UP)
+            net, gross, value = net + line_net, gross + line_gross, value + line_value
+            lines.append(
+                {
+                    "shipment_id": shipment_id,
+                    "position": position,
+                    "product_id": product.id,
+                    "description_vi": product.name_vi,
+                    "description_en": product.name_en,
+                    "hs_code": product.hs_code,
+                    "quantity": quantity,
+                    "unit": product.unit,
+                    "packages": max(1, int(quantity // 20)),
+                    "package_type": "CT",
+                    "net_weight_kg": line_net,
+                    "gross_weight_kg": line_gross,
+                    "unit_price": price,
+                    "value": line_value,
+                    "origin_criterion": "WO",
+                }
+            )
+        planned = day - timedelta(days=1) if rng.random() < 0.1 else day
+        vnd, usd = _totals(value, currency, planned)
+        arrival = datetime.combine(day, time(6, 0), LOCAL).astimezone(UTC) + timedelta(minutes=rng.randint(0, 14 * 60))
+        created = arrival - timedelta(days=rng.randint(2, 10), hours=rng.randint(0, 8))
+        row = {
+            "id": shipment_id,
+            "reference": reference,
+            "organisation_id": exporter.id,
+            "status": status.value,
+            "regime": "export",
+            "exit_gate_id": gate.id,
+            "planned_crossing_on": planned,
+            "incoterm": rng.choice(("DAP", "DAP", "FCA", "CPT")),
+            "currency": currency.value,
+            "preferential_tariff": rng.random() < 0.7,
+            "transhipment": False,
+            "consignee_name": rng.choice(CONSIGNEES),
+            "consignee_country": "KH",
+            "vehicle_plate": rng.choice(self.plates),
+            "driver_name": rng.choice(DRIVERS),
+            "net_weight_kg": net,
+            "gross_weight_kg": gross,
+            "value": value,
+            "value_usd": usd,
+            "value_vnd": vnd,
+            "arrived_at": None,
+            "crossed_at": None,
+            "lane": None,
+            "status_before_hold": None,
+            "created_at": created,
+            "updated_at": created,
+            "version": 1,
+        }
+        events = self._events(row, gate, status, arrival, created)
+        _keep_in_the_past(rng, row, events, self.now)
+        row["updated_at"] = max([row["created_at"], *(e["occurred_at"] for e in events)])
+        return row, lines, events
+
+    def _status(self, day):
+        age = (self.today - day).days
+        roll = self.rng.random()
+        if age >= 3:
+            if roll < 0.03:
+                return S.CANCELLED
+            if roll < 0.05:
+                return S.RETURNED
+            return S.DELIVERED if roll < 0.40 else S.CROSSED
+        if age >= 1:
+            return S.DELIVERED if roll < 0.1 else (S.CROSSED if roll < 0.9 else S.CLEARED)
+        options = (S.SUBMITTED, S.AT_GATE, S.INSPECTING, S.HELD, S.CLEARED, S.CROSSED, S.CROSSED)
+        return options[int(roll * len(options))]
+
+    def _events(self, row, gate, status, arrival, created):
+        rng = self.rng
+        events = []
+
+        def add(kind, name, before, after, at, **extra):
+            events.append(
+                {
+                    "shipment_id": row["id"],
+                    "kind": kind.value,
+                    "event": name,
+                    "from_status": before.value if before else None,
+                    "to_status": after.value if after else None,
+                    "occurred_at": at,
+                    "recorded_at": at,
+                    "gate_id": gate.id if kind is EventKind.CROSSING else None,
+                    "lane": extra.get("lane"),
+                    "reason_code": extra.get("reason_code"),
+                    "late": False,
+                }
+            )
+
+        add(EventKind.STATUS, "ready", S.DRAFT, S.READY, created + timedelta(hours=1))
+        if status is S.CANCELLED:
+            add(EventKind.STATUS, "cancelled", S.READY, S.CANCELLED, created + timedelta(hours=20))
+            return events
+        add(EventKind.STATUS, "submitted", S.READY, S.SUBMITTED, created + timedelta(hours=3))
+        if status is S.SUBMITTED:
+            return events
+        at = arrival
+        add(EventKind.CROSSING, "arrived", S.SUBMITTED, S.AT_GATE, at)
+        row["arrived_at"] = at
+        if status is S.AT_GATE:
+            return events
+        if status is S.HELD:
+            lane = "red"
+        elif status is S.INSPECTING:
+            lane = rng.choice(("yellow", "red"))
+        else:
+            lane = rng.choices(("green", "yellow", "red"), cum_weights=(0.7, 0.92, 1.0))[0]
+        # minutes at the gate: log-normal, median about 2 h 15, a long tail for inspections
+        dwell = math.exp(rng.gauss(4.9, 0.55)) * (1.6 if lane != "green" else 1.0)
+        steps = ["lane_assigned", "inspection_started"] if lane != "green" else []
+        if status is S.HELD or (lane == "red" and rng.random() < 0.3):
+            steps += ["held", "released"]
+        steps += ["returned"] if status is S.RETURNED else ["cleared", "crossed"]
+        last = {S.INSPECTING: "inspection_started", S.HELD: "held", S.CLEARED: "cleared"}.get(status, steps[-1])
+        steps = steps[: steps.index(last) + 1]
+        moves = {
+            "inspection_started": S.INSPECTING,
+            "held": S.HELD,
+            "released": S.INSPECTING,
+            "cleared": S.CLEARED,
+            "crossed": S.CROSSED,
+            "returned": S.RETURNED,
+        }
+        current = S.AT_GATE
+        for number, step in enumerate(steps, start=1):
+            at = arrival + timedelta(minutes=dwell * number / len(steps))
+            after = moves.get(step, current)
+            extra = {"lane": lane} if step in ("lane_assigned", "cleared") else {}
+            if step in ("lane_assigned", "cleared"):
+                row["lane"] = lane
+            if step == "held":
+                extra["reason_code"] = "document_check"
+                row["status_before_hold"] = current.value
+            if step == "released":
+                row["status_before_hold"] = None
+            add(EventKind.CROSSING, step, current, after, at, **extra)
+            current = after
+            if step == "crossed":
+                row["crossed_at"] = at
+        if status is S.DELIVERED:
+            add(EventKind.STATUS, "delivered", S.CROSSED, S.DELIVERED, at + timedelta(hours=rng.randint(4, 40)))
+            current = S.DELIVERED
+        row["status"] = current.value
+        return events
+
+
+def _keep_in_the_past(rng, row, events, now):
+    """Move a timeline that would end after `now` back, whole, so its last event lies a little before it."""
+    last = max(e["occurred_at"] for e in events)
+    if last <= now:
+        return
+    shift = last - now + timedelta(minutes=rng.randint(5, 90))
+    for event in events:
+        event["occurred_at"] -= shift
+        event["recorded_at"] = event["occurred_at"]
+    for key in ("arrived_at", "crossed_at", "created_at"):
+        if row[key] is not None:
+            row[key] -= shift
+
+
+def _plate(rng):
+    province = rng.choice(("70", "62", "67", "93", "48", "49"))
+    return f"{province}{rng.choice('CHLK')}-{rng.randint(100, 999)}.{rng.randint(10, 99)}"
+
+
+def _cumulative(weights):
+    total, out = 0.0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return out
+
+
+def _last_reference(year):
+    """Return the last reference number handed out in a year."""
+    return db.session.scalar(sa.select(ReferenceCounter.last_value).where(ReferenceCounter.year == year)) or 0
+
+
+def _update_counters(counters):
+    for year, last in counters.items():
+        counter = db.session.get(ReferenceCounter, year)
+        if counter is None:
+            db.session.add(ReferenceCounter(year=year, last_value=last))
+        else:
+            counter.last_value = max(counter.last_value, last)
+
+
+def _price_in(currency, usd_price, day):
+    if currency is Currency.USD:
+        return usd_price.quantize(CENT)
+    vnd = usd_price * demo_rate(Currency.USD, day)
+    if currency is Currency.VND:
+        return vnd.quantize(Decimal(100))  # a round price in dong
+    return (vnd / demo_rate(Currency.KHR, day)).quantize(Decimal(10))  # whole tens of riel
+
+
+def _totals(value, currency, on):
+    """Return (value_vnd, value_usd) at the planned day's demo rates, rounded like shipment totals."""
+    to_vnd = Decimal(1) if currency is Currency.VND else demo_rate(currency, on)
+    vnd = (value * to_vnd).quantize(Decimal(1), ROUND_HALF_UP).quantize(CENT)
+    return vnd, (vnd / demo_rate(Currency.USD, on)).quantize(CENT, ROUND_HALF_UP)
+
+
+class _Writer:
+    """Bulk writer: COPY on PostgreSQL, multi-row Core inserts elsewhere."""
+
+    TABLES = {
+        "shipments": Shipment.__table__,
+        "shipment_items": ShipmentItem.__table__,
+        "shipment_events": ShipmentEvent.__table__,
+    }
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.postgresql = connection.dialect.name == "postgresql"
+
+    def reserve(self, table, count):
+        """Return the first and last of `count` fresh ids of a table."""
+        if self.postgresql:
+            sequence = self.connection.scalar(sa.text(f"SELECT pg_get_serial_sequence('{table}', 'id')"))
+            last = self.connection.scalar(
+                sa.text("SELECT setval(CAST(:seq AS regclass), nextval(CAST(:seq AS regclass)) + :n - 1)"),
+                {"seq": sequence, "n": count},
+            )
+            return last - count + 1, last
+        first = (self.connection.scalar(sa.select(sa.func.max(self.TABLES[table].c.id))) or 0) + 1
+        return first, first + count - 1
+
+    def write(self, batch):
+        for name in ("shipments", "shipment_items", "shipment_events"):
+            rows = batch[name]
+            if not rows:
+                continue
+            if self.postgresql:
+                self._copy(name, rows)
+            else:
+                self.connection.execute(self.TABLES[name].insert(), rows)
+
+    def _copy(self, name, rows):
+        columns = list(rows[0])
+        raw = self.connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+
+    def analyze(self):
+        """Refresh the planner's statistics after the bulk load (PostgreSQL)."""
+        if self.postgresql:
+            for name in self.TABLES:
+                db.session.execute(sa.text(f"ANALYZE {name}"))
+            db.session.commit()
