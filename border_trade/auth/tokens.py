@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import current_app
 
 from ..extensions import db
@@ -41,7 +42,9 @@ def user_for_token(raw, now=None):
     if not raw or len(raw) > 200:
         return None
     now = now or utcnow()
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(raw)))
+    token = db.session.scalar(
+        sa.select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == digest(raw))
+    )
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:

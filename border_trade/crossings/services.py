@@ -70,6 +70,7 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
     check_key(key)
     require(user, "crossing.record")
     gate = get_gate_or_404(gate_code)
+    gate_code = gate.code  # read now: after the commit the gate would be reloaded just for the metric
     if not can(user, "crossing.record", gate):
         raise Forbidden(_("You do not work at this gate."))
     previous = replay(user, key, request_hash)
@@ -166,7 +167,7 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
         if previous is None:
             raise
         return previous
-    CROSSINGS.labels(event=event_name, gate=gate.code).inc()
+    CROSSINGS.labels(event=event_name, gate=gate_code).inc()
     return 201, body
 
 
