@@ -5,8 +5,8 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..types import utcnow
