@@ -6,6 +6,7 @@ from flask import g, request
 from flask_babel import refresh as refresh_locale
 from werkzeug.routing import IntegerConverter
 
+from .form_messages import install_form_messages
 from .formatting import register_formatting
 from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 
@@ -30,6 +31,7 @@ def install_request_hooks(app):
     """Attach the id converter, request id, security headers and the template context to every request."""
     app.url_map.converters["id"] = IdConverter
     register_formatting(app)  # money, weight, local date/time filters and globals
+    install_form_messages(app)  # WTForms' validator messages from the app's catalogue
 
     @app.before_request
     def _request_id():
