@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -226,12 +226,7 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
     ``now`` decides what is still valid: an OCOP recognition that has lapsed by then (or by the crossing date)
     prints no stars. Number, revision and issue time are filled in by ``for_record``.
     """
-    module = BUILDERS[kind]
-    first, second = (*languages, None)[:2]
-    labels = {
-        key: tuple(bilingual(msgid, first, second, sep=_JOIN).split(_JOIN))
-        for key, msgid in {**layout.LABELS, **module.LABELS}.items()
-    }
+    labels = translated_labels(kind, languages)
     as_of = max(now.astimezone(layout.LOCAL_TZ).date(), shipment.planned_crossing_on)
     _load_products(shipment)
     papers = [
@@ -337,6 +332,33 @@ def _load_products(shipment) -> None:
     ids = {item.product_id for item in shipment.items if item.product_id is not None}
     if ids:
         db.session.scalars(sa.select(Product).where(Product.id.in_(ids))).all()
+
+
+_label_cache: dict[tuple, dict[str, tuple[str, ...]]] = {}
+
+
+def translated_labels(kind: PdfKind, languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Return every label a kind prints, translated into each language (the catalogues' texts, via bilingual()).
+
+    Kept per kind, languages and loaded catalogues: a reloaded catalogue is a new translations object, so a
+    changed translation is never served from the cache.
+    """
+    catalogues = []
+    for lang in languages:
+        with force_locale(lang):
+            catalogues.append(get_translations())
+    key = (kind, languages, *catalogues)
+    labels = _label_cache.get(key)
+    if labels is None:
+        first, second = (*languages, None)[:2]
+        labels = {
+            name: tuple(bilingual(msgid, first, second, sep=_JOIN).split(_JOIN))
+            for name, msgid in {**layout.LABELS, **BUILDERS[kind].LABELS}.items()
+        }
+        if len(_label_cache) > 64:  # catalogues reloaded many times (tests): start afresh
+            _label_cache.clear()
+        _label_cache[key] = labels
+    return labels
 
 
 def shipment_documents(shipment) -> list[Document]:

@@ -52,7 +52,6 @@ VI = {
     "Quantity": "Số lượng",
     "Total": "Tổng cộng",
     "Page %(page)s/%(pages)s": "Trang %(page)s/%(pages)s",
-    "OCOP %(stars)s stars": "OCOP %(stars)s sao",
     "Tax code": "Mã số thuế",
     "By truck, %(exit)s (VN) – %(entry)s (KH)": "Bằng xe tải, %(exit)s (VN) – %(entry)s (KH)",
     "Seal numbers": "Số niêm phong",
@@ -72,7 +71,6 @@ KM = {
     "Quantity": "បរិមាណ",
     "Total": "សរុប",
     "Page %(page)s/%(pages)s": "ទំព័រ %(page)s/%(pages)s",
-    "OCOP %(stars)s stars": "OCOP %(stars)s ផ្កាយ",
     "Tax code": "លេខអត្តសញ្ញាណកម្មសារពើពន្ធ",
     "By truck, %(exit)s (VN) – %(entry)s (KH)": "តាមរថយន្តដឹកទំនិញ %(exit)s (VN) – %(entry)s (KH)",
     "Seal numbers": "លេខត្រា",
@@ -433,11 +431,46 @@ def test_expired_ocop_recognition_prints_no_stars(client, auth, exporter, make_s
         melon_line(valid, description_vi="Mật ong rừng", description_km=None),
         melon_line(lapsed, description_vi="Bánh tráng phơi sương", description_km=None),
     ]
+    shipment = make_submitted(items=items)
+    data = pdfs.document_data(shipment, PdfKind.COMMERCIAL_INVOICE, ("vi", "km"), datetime.now(UTC))
+    assert [line.ocop_stars for line in data.lines] == [5, None]
     path = tmp_path / "stars.pdf"
-    path.write_bytes(download(client, auth, make_submitted(items=items), "commercial-invoice"))
+    path.write_bytes(download(client, auth, shipment, "commercial-invoice"))
     text = text_of(path)
-    assert "OCOP 5 sao" in text and "OCOP 5 ផ្កាយ" in text
-    assert "OCOP 3" not in text
+    # the mark is "OCOP" and drawn stars, under the valid product only
+    assert text.count("OCOP") == 1
+    assert text.index("Mật ong rừng") < text.index("OCOP") < text.index("Bánh tráng phơi sương")
+    stars = _drawn_stars(path)
+    assert stars == 5, stars
+
+
+def _drawn_stars(path: Path) -> int:
+    """Count the stars drawn: the OCOP marks placed on the pages times the stars in the form each places."""
+    from pypdf import PdfReader
+
+    total = 0
+    for page in PdfReader(path).pages:
+        content = page.get_contents().get_data()
+        for name, form in (page["/Resources"].get("/XObject") or {}).items():
+            stars = re.fullmatch(r"/FormXob\.ocopStars(\d)", name)
+            if stars:
+                outlines = len(
+                    re.findall(rb"-?[\d.]+ -?[\d.]+ m(?: -?[\d.]+ -?[\d.]+ l){9} h", form.get_object().get_data())
+                )
+                assert outlines == int(stars.group(1))
+                total += content.count(f"{name} Do".encode()) * outlines
+    return total
+
+
+def test_expired_ocop_stars_never_print_on_any_document(client, auth, exporter, make_submitted, tmp_path):
+    lapsed = make_product(
+        exporter.organisation, ocop_stars=4, ocop_certificate_expires_on=date.today() - timedelta(days=1)
+    )
+    shipment = make_submitted(items=[melon_line(lapsed)])
+    for kind in KINDS:
+        path = tmp_path / f"{kind}.pdf"
+        path.write_bytes(download(client, auth, shipment, kind))
+        assert "OCOP" not in text_of(path) and _drawn_stars(path) == 0, kind
 
 
 def test_form_d_worksheet_boxes(pdf_file, shipment):

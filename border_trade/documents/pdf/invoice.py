@@ -7,13 +7,13 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from .layout import (
     FRAME_WIDTH,
+    OcopMark,
     cell,
     day,
     decimal,
     facts_grid,
     fractions,
     grid,
-    joined,
     labelled,
     money,
     money_texts,
@@ -53,7 +53,7 @@ def description(data: DocumentData, line: Line) -> list[Flowable]:
     """Return a goods line's description in each language, with its OCOP stars while the recognition is valid."""
     flowables = cell(line.description)
     if line.ocop_stars:
-        flowables += cell([joined(data.label("ocop", stars=line.ocop_stars), " · ")], "small")
+        flowables.append(OcopMark(line.ocop_stars))
     return flowables
 
 

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 from io import BytesIO
 from itertools import groupby
+from math import cos, pi, sin
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -78,7 +79,6 @@ LABELS = {
     "packages": N_("Packages"),
     "net_kg": N_("Net weight (kg)"),
     "gross_kg": N_("Gross weight (kg)"),
-    "ocop": N_("OCOP %(stars)s stars"),
     "shipment_reference": N_("Shipment reference"),
     "origin_country": N_("Country of origin"),
     "destination_country": N_("Country of destination"),
@@ -364,6 +364,55 @@ class TickBox(Flowable):
             canv.line(1.5, s - 0.5, s - 1.5, 2.5)
 
 
+class OcopMark(Flowable):
+    """The OCOP mark of a goods line: "OCOP" and its stars (drawn: the fonts have no star glyph).
+
+    Each star count is drawn once per document as a form (see ``_Furniture.prepare``) and reused on every line.
+    """
+
+    SIZE = 7
+    STAR = colors.HexColor("#b8860b")
+
+    def __init__(self, stars: int):
+        super().__init__()
+        self.stars = stars
+
+    @staticmethod
+    def form_name(stars: int) -> str:
+        return f"ocopStars{stars}"
+
+    def wrap(self, availWidth, availHeight):
+        return availWidth, self.SIZE + 3
+
+    def draw(self):
+        canv = self.canv
+        canv.saveState()
+        canv.setFont(SANS_BOLD, self.SIZE)
+        canv.setFillColor(colors.black)
+        canv.drawString(0, 2, "OCOP")
+        canv.translate(pdfmetrics.stringWidth("OCOP ", SANS_BOLD, self.SIZE), 1)  # stars centred on the text
+        canv.doForm(self.form_name(self.stars))
+        canv.restoreState()
+
+    @classmethod
+    def draw_stars(cls, canv: Canvas, stars: int) -> None:
+        """Draw a row of filled five-pointed stars from the origin."""
+        radius = cls.SIZE / 2
+        canv.setFillColor(cls.STAR)
+        path = canv.beginPath()
+        for n in range(stars):
+            cx, cy = radius + n * (cls.SIZE + 1), radius
+            for i in range(10):
+                r = radius if i % 2 == 0 else radius * 0.45
+                x, y = cx + r * sin(i * pi / 5), cy + r * cos(i * pi / 5)
+                if i:
+                    path.lineTo(x, y)
+                else:
+                    path.moveTo(x, y)
+            path.close()
+        canv.drawPath(path, stroke=0, fill=1)
+
+
 def tick_row(ticked: bool, label: Texts, width: float) -> Table:
     """Return a tick box followed by its bilingual label."""
     table = Table([[TickBox(ticked), cell(label)]], colWidths=[12, width - 12], hAlign="LEFT")
@@ -462,6 +511,10 @@ class _Furniture:
         canv.beginForm(FOOT_FORM)
         self._draw_footer(canv)
         canv.endForm()
+        for stars in sorted({line.ocop_stars for line in data.lines if line.ocop_stars}):
+            canv.beginForm(OcopMark.form_name(stars), 0, 0, stars * (OcopMark.SIZE + 1), OcopMark.SIZE + 1)
+            OcopMark.draw_stars(canv, stars)
+            canv.endForm()
 
     def _draw_header(self, canv: Canvas, with_title: bool) -> None:
         data, lang = self.data, self.data.languages[0]
