@@ -54,8 +54,15 @@ def _clean_database(request, app):
                 names = ", ".join(t.name for t in tables)
                 connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
+                # the audit trail refuses deletes (a trigger); only the test cleanup lifts it, for a moment
+                from border_trade.audit.models import APPEND_ONLY_DDL, DROP_APPEND_ONLY_DDL
+
+                for statement in DROP_APPEND_ONLY_DDL["sqlite"]:
+                    connection.exec_driver_sql(statement)
                 for table in tables:
                     connection.execute(table.delete())
+                for statement in APPEND_ONLY_DDL["sqlite"]:
+                    connection.exec_driver_sql(statement)
         limiter.reset()
 
 

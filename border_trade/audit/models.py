@@ -42,3 +42,33 @@ def _refuse_update(mapper, connection, target):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_delete(mapper, connection, target):
     raise AuditIsAppendOnly("audit entries cannot be deleted")
+
+
+# The database itself refuses changes too, so not even bulk SQL can rewrite history.
+APPEND_ONLY_DDL = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
+        FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END""",
+        """CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END""",
+    ],
+}
+DROP_APPEND_ONLY_DDL = {
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries",
+        "DROP FUNCTION IF EXISTS audit_entries_append_only()",
+    ],
+    "sqlite": ["DROP TRIGGER IF EXISTS audit_entries_no_update", "DROP TRIGGER IF EXISTS audit_entries_no_delete"],
+}
+
+
+@event.listens_for(AuditEntry.__table__, "after_create")
+def _append_only_triggers(table, connection, **kwargs):
+    for statement in APPEND_ONLY_DDL.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)
