@@ -355,3 +355,16 @@ def test_previous_year_comparison(flat_rates, crossed, exporter_org, admin):
     assert row["previous"]["value_usd"] == dec("3800.00")
     assert row["change_pct"] == dec("100.0")
     assert report.totals["change_pct"] == dec("100.0")
+
+
+def test_value_usd_follows_the_totals_formula_even_at_an_absurd_usd_rate(add_rate, crossed, exporter_org, admin):
+    add_rate("USD", date(2025, 3, 1), "0.7")  # below 100 VND a dollar: value_usd is no longer the USD amount
+    line = [{"quantity": dec("1"), "unit_price": dec("3.33"), "gross_weight_kg": dec("1"), "net_weight_kg": dec("1")}]
+    shipment = crossed(exporter_org, local(2025, 3, 10), items=line)
+    expected = compute_totals(shipment.items, shipment.currency, date(2025, 3, 10))
+    totals = services.volume_report(admin, group_by=("gate",), **YEAR_2025).totals
+    assert (
+        (totals["value_vnd"], totals["value_usd"])
+        == (dec("2"), dec("2.86"))
+        == (expected.value_vnd, expected.value_usd)
+    )
