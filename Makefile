@@ -53,3 +53,17 @@ bench: install-test compile
 
 clean:
 	rm -rf $(VENV) instance/border_trade.sqlite translations/*/LC_MESSAGES/*.mo
+
+# The reliability suite (load, kill -9, database restart, bad input, PDF fuzzing; minutes, RELIABILITY_SECONDS per
+# load phase) on a fresh PostgreSQL database, then docs/reliability.md rendered from its measurements.
+.PHONY: reliability
+RELIABILITY_PG ?= postgres@127.0.0.1:5432
+RELIABILITY_DOC ?= $(CURDIR)/docs/reliability.md
+RELIABILITY_TIMEOUT ?= 3600
+reliability: install-test compile
+	@db=bt_reliability_$$$$; host=$(RELIABILITY_PG); \
+	psql "postgresql://$${host}/postgres" -qc "DROP DATABASE IF EXISTS $$db" -c "CREATE DATABASE $$db" || exit 1; \
+	trap 'psql "postgresql://'"$${host}"'/postgres" -qc "DROP DATABASE IF EXISTS '"$$db"' WITH (FORCE)" >/dev/null 2>&1' EXIT; \
+	rm -f instance/reliability.json; \
+	TEST_DATABASE_URL="postgresql+psycopg://$${host}/$$db" RELIABILITY_REPORT=$(CURDIR)/instance/reliability.json \
+		RELIABILITY_DOC=$(RELIABILITY_DOC) timeout -s INT -k 120 $(RELIABILITY_TIMEOUT) $(BIN)/python -m pytest tests/reliability

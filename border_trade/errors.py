@@ -182,6 +182,14 @@ def register_error_handlers(app):
             db.session.remove()
         return _respond(503, headers={"Retry-After": "5"})
 
+    @app.errorhandler(sa_exc.DataError)
+    def handle_unstorable_value(error):
+        # PostgreSQL text cannot hold the NUL character: a request carrying one (in its path, query, form or JSON)
+        # is malformed, not a server fault; any other data error is a bug of ours
+        if "0x00" in str(error.orig):
+            return _respond(400)
+        return handle_unexpected(error)
+
     @app.errorhandler(Exception)
     def handle_unexpected(error):
         log.exception("unhandled error on %s %s", request.method, request.path)

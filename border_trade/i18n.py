@@ -3,6 +3,7 @@
 from flask import current_app, g, has_request_context, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 LANGUAGES = ("vi", "km", "en")
 DEFAULT_LOCALE = "vi"
@@ -20,14 +21,27 @@ def select_locale():
     forced = g.get("forced_locale")
     if forced:
         return forced
-    user = _current_user()
-    preference = getattr(user, "locale", None) if user is not None else None
+    preference = _preference(_current_user())
     lang = request.args.get("lang")
     if request.path.startswith("/api/"):
         candidates = (lang, _accept_language(), preference)
     else:
         candidates = (preference, lang, request.cookies.get("lang"), _accept_language())
     return next((c for c in candidates if c in LANGUAGES), DEFAULT_LOCALE)
+
+
+def _preference(user):
+    """Return the user's saved language, or None when it cannot be read now.
+
+    An error handler answering 503 (the database went away mid-request) has rolled the session back, which
+    expires the user; reading the attribute again would need the database and turn the 503 into a 500.
+    """
+    if user is None:
+        return None
+    try:
+        return getattr(user, "locale", None)
+    except SQLAlchemyError:
+        return None
 
 
 def _accept_language():

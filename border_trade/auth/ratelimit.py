@@ -11,6 +11,7 @@ import time
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
+from ..api.blueprint import json_body
 from ..extensions import limiter
 
 
@@ -21,7 +22,7 @@ def _limit():
 def submitted_email():
     """Return the e-mail address a sign-in request names, normalised ('' when absent)."""
     if request.is_json:
-        body = request.get_json(silent=True)
+        body = json_body()
         value = body.get("email") if isinstance(body, dict) else None
     else:
         value = request.form.get("email")

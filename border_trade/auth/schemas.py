@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from ..api.pagination import PageQuerySchema
-from ..api.schemas import BaseSchema
+from ..api.schemas import BaseSchema, Range
 from .models import Role
 
 
@@ -51,5 +51,7 @@ class ApiTokenSchema(BaseSchema):
 
 
 class TokenQuerySchema(PageQuerySchema):
-    user = fields.Integer(metadata={"description": "Administrators: list another user's tokens"})
+    user = fields.Integer(
+        validate=Range(min=1, max=2**31 - 1), metadata={"description": "Administrators: list another user's tokens"}
+    )
     active = fields.Boolean(metadata={"description": "Only usable (true) or only revoked and expired (false) tokens"})

@@ -3,7 +3,7 @@
 from flask import jsonify, request
 
 from ..api import api_user
-from ..api.blueprint import Blueprint
+from ..api.blueprint import Blueprint, json_body
 from ..auth.permissions import can, require
 from ..errors import Forbidden
 from ..gates.queries import get_gate_or_404
@@ -26,7 +26,7 @@ def record_crossing(data, code):
     """Record what happened to a truck at the gate; retries with the same Idempotency-Key replay the answer."""
     user = api_user()
     key = request.headers.get("Idempotency-Key", "")
-    raw = request.get_json(silent=True)
+    raw = json_body()
     status, body = services.record_gate_event(
         user,
         code,

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from ..api import api_user
-from ..api.blueprint import Blueprint
+from ..api.blueprint import Blueprint, json_body
 from ..auth.permissions import require
 from ..errors import Invalid, flatten_errors
 from . import services
@@ -40,7 +40,7 @@ def register(id_or_reference):
         if extra:
             raise Invalid(errors={name: [_("Unknown field.")] for name in extra})
     elif request.is_json:
-        fields = request.get_json(silent=True)
+        fields = json_body()
         if not isinstance(fields, dict):
             raise Invalid(_("The request body must be a JSON object."), errors={"_schema": [_("Invalid input type.")]})
     else:
