@@ -156,6 +156,7 @@ def measure(url, runs):
     with psycopg.connect(libpq_url(url)) as connection:
         connection.execute("SET jit = off")  # as the report queries set for their own transaction
         connection.execute("SET work_mem = '64MB'")
+        connection.execute("SET enable_mergejoin = off")
         connection.commit()
         for attempt in range(runs + 2):  # two warm-up rounds
             began = time.perf_counter()
@@ -218,7 +219,8 @@ report by gate and month (`GET /api/v1/reports/volume?from=…&to=…&group_by=g
 token, Flask test client in the same process) and runs the same aggregate as one hand-written SQL query
 (psycopg, same server), alternately, {r["runs"]} times each after two warm-up rounds. Both convert every
 shipment at its crossing day's rates and count distinct trucks; both run with the settings the report
-queries set for their transaction (`jit = off`, `work_mem = 64MB`). The database is dropped afterwards.
+queries set for their transaction (`jit = off`, `work_mem = 64MB`, `enable_mergejoin = off`). The
+database is dropped afterwards.
 
 Measured {measured} on {machine()}.
 Load average (1 min) of the machine: {r["load"][0]:.1f} before the runs, {r["load"][1]:.1f} after.

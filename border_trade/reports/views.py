@@ -135,7 +135,8 @@ def index():
 def _charts(user, report, common, scope):
     """Return the page's three charts as inline SVG: value per month and gate, top products, dwell times."""
     locale = current_language()
-    months = _months(services.volume_report(user, group_by=("month", "gate"), **common))
+    by_month = report if set(report.group_by) == {"month", "gate"} else None  # the table has the figures already
+    months = _months(by_month or services.volume_report(user, group_by=("month", "gate"), **common))
     top = services.top_products(user, **common)
     products = [(row["product_name"] or _("Other goods"), row["value_usd"]) for row in top]
     histogram = services.dwell_histogram(user, start=report.start, end=report.end, **scope)
