@@ -137,3 +137,14 @@ def test_compiled_catalogue_matches_the_po_file(lang):
         if compiled.get(key) != message.string and list(compiled.get(key) or []) != forms(message):
             stale.append(label(message))
     assert not stale, f"{mo} is older than messages.po: run `make compile` ({stale[:5]})"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED + FALLBACK)
+def test_po_header_is_stable_and_not_fuzzy(lang):
+    """`make messages` leaves no dates in the header (small diffs), and a fuzzy header would not compile."""
+    path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    text = path.read_text(encoding="utf-8")
+    assert '"POT-Creation-Date: ' not in text and '"PO-Revision-Date: ' not in text, f"run `make messages` ({path})"
+    catalogue = read_catalogue(path, lang)
+    assert not catalogue.fuzzy, f"{path}: the header is marked fuzzy"
+    assert f"Language: {lang}" in text and "Plural-Forms: " in text
