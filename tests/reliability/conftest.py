@@ -3,9 +3,10 @@
 The suite (tests marked `reliability`) is left out of the default run; `make reliability` runs it on a fresh
 PostgreSQL database, as do `RELIABILITY=1 pytest`, `pytest -m reliability` and `pytest tests/reliability`.
 
-Each test merges its measurements into the JSON file named by RELIABILITY_REPORT (default
-instance/reliability.json). When RELIABILITY_DOC names a Markdown file (`make reliability` sets it to
-docs/reliability.md), the session's end adds the run's outcome and duration and renders that file from the JSON.
+When the suite runs, each test merges its measurements into the JSON file named by RELIABILITY_REPORT (default
+instance/reliability.json); the quick tests of this folder that also run by default write nothing then. When
+RELIABILITY_DOC names a Markdown file (`make reliability` sets it to docs/reliability.md), the session's end adds
+the run's outcome and duration and renders that file from the JSON.
 """
 
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.harness import record_measurements, report_path
+from tests.reliability.harness import RECORDING, record_measurements, report_path
 
 _STARTED = time.monotonic()
 _OUTCOMES = {}
@@ -38,6 +39,7 @@ def _suite_wanted(config):
 def pytest_collection_modifyitems(config, items):
     """Leave the reliability suite (minutes of load on real servers) out of the default run."""
     if _suite_wanted(config):
+        RECORDING["enabled"] = True
         return
     skipped = [item for item in items if item.get_closest_marker("reliability")]
     if skipped:

@@ -42,8 +42,15 @@ def report_path():
     return Path(os.environ.get("RELIABILITY_REPORT") or DEFAULT_REPORT)
 
 
+# Only a run of the suite writes the report (conftest turns this on); the quick tests that also belong to the default
+# run must not overwrite a report with their share of the figures.
+RECORDING = {"enabled": bool(os.environ.get("RELIABILITY_REPORT"))}
+
+
 def record_measurements(section, values):
     """Merge one test's figures into the JSON report (RELIABILITY_REPORT), under `section`."""
+    if not RECORDING["enabled"]:
+        return
     path = report_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "w") as lock:
