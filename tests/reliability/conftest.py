@@ -22,6 +22,7 @@ from tests.reliability.harness import RECORDING, record_measurements, report_pat
 
 _STARTED = time.monotonic()
 _OUTCOMES = {}
+_FAILURES = {}
 HERE = Path(__file__).resolve().parent
 
 
@@ -54,6 +55,8 @@ def pytest_runtest_makereport(item, call):
         setattr(item, f"rep_{report.when}", report)
         if report.when == "call" or report.outcome != "passed":
             _OUTCOMES[item.nodeid] = report.outcome
+        if report.failed and call.excinfo is not None:
+            _FAILURES[item.nodeid] = f"{call.excinfo.typename}: {str(call.excinfo.value).strip()}"[:400]
     return report
 
 
@@ -81,6 +84,7 @@ def pytest_sessionfinish(session, exitstatus):
             "seconds": round(time.monotonic() - _STARTED, 1),
             "outcomes": outcomes,
             "tests": dict(sorted(_OUTCOMES.items())),
+            "failures": dict(sorted(_FAILURES.items())),
             "reliability_seconds": int(os.environ.get("RELIABILITY_SECONDS", "60")),
             "database": _database(),
             "commit": _commit(),

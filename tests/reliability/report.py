@@ -72,8 +72,7 @@ def render(data):
         faults += ["kill -9 of a gunicorn worker", "kill -9 of the gunicorn master, then a restart"]
     if "database_restart" in sections and _passed(suite, "test_database_restart.py"):
         faults.append("PostgreSQL stopped (fast) under load, then started again")
-    if "two_instances" in sections and _passed(suite, "test_two_instances.py"):
-        faults.append("two app instances and one scheduler on one database")
+    shared = "two_instances" in sections and _passed(suite, "test_two_instances.py")
     inputs = _get(sections, "bad_input", "total", default=0) + _get(sections, "pdf_fuzz", "total", default=0)
     out = [
         "# Reliability",
@@ -84,7 +83,8 @@ def render(data):
         f"Measured {suite.get('finished_at', '?')} on {suite.get('machine', '?')}, commit `{suite.get('commit', '?')}`"
         f", against {suite.get('database', '?')}. Load phases ran for RELIABILITY_SECONDS="
         f"{suite.get('reliability_seconds', '?')} s each; the whole suite took {suite.get('seconds', '?')} s "
-        f"({', '.join(f'{v} {k}' for k, v in suite.get('outcomes', {}).items())}).",
+        f"({', '.join(f'{v} {k}' for k, v in suite.get('outcomes', {}).items())}, counting each schemathesis "
+        "operation on its own).",
         "",
         "## Summary",
         "",
@@ -92,6 +92,7 @@ def render(data):
             [
                 ("Requests held under load", f"{_n(held)} ({_n(acknowledged)} acknowledged)"),
                 ("Faults survived", f"{len(faults)}: " + "; ".join(faults) if faults else "none measured"),
+                ("Two app instances, one scheduler, one database", "served together" if shared else None),
                 ("Bad inputs tried", _n(inputs)),
                 ("Records lost", _n(lost)),
             ]
@@ -185,7 +186,11 @@ def render(data):
         ]
     failed = {k: v for k, v in suite.get("tests", {}).items() if v != "passed"}
     if failed:
-        out += ["", "## Not passing in this run", ""] + [f"- `{name}`: {outcome}" for name, outcome in failed.items()]
+        reasons = suite.get("failures", {})
+        out += ["", "## Not passing in this run", ""]
+        for name, outcome in failed.items():
+            reason = " ".join(reasons.get(name, "").split()).split(" longest texts:")[0].replace("`", "'")
+            out.append(f"- `{name}`: {outcome}" + (f" — `{reason}`" if reason else ""))
     return "\n".join(out) + "\n"
 
 
