@@ -13,8 +13,13 @@ FLASK = [sys.executable, "-m", "flask", "--app", "border_trade"]
 
 
 def _flask(args, url, tmp_path):
-    env = {**os.environ, "DATABASE_URL": url, "BORDER_TRADE_ENV": "development", "SECRET_KEY": "migration-test",
-           "BORDER_TRADE_INSTANCE": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BORDER_TRADE_ENV": "development",
+        "SECRET_KEY": "migration-test",
+        "BORDER_TRADE_INSTANCE": str(tmp_path),
+    }
     return subprocess.run([*FLASK, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 

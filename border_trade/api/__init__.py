@@ -29,8 +29,19 @@ def register_api(app):
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    blueprints = (health_api, gates_api, products_api, shipments_api, documents_api, auth_api, audit_api, crossings_api,
-                  notifications_api, pdf_api, verify_api)
+    blueprints = (
+        health_api,
+        gates_api,
+        products_api,
+        shipments_api,
+        documents_api,
+        auth_api,
+        audit_api,
+        crossings_api,
+        notifications_api,
+        pdf_api,
+        verify_api,
+    )
     blueprints += (reports_api,)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
