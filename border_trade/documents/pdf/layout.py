@@ -38,7 +38,7 @@ from .fonts import BOLD_FACES, KHMER_BOLD, SANS_BOLD, register_fonts
 from .model import N_, DocumentData, Texts
 from .styles import doc_kwargs, khmer_styles, latin_styles, table_font_commands
 from .text import _KHMER_RANGES as KHMER_RANGES
-from .text import ScriptParagraph, escape, markup, nfc
+from .text import ScriptParagraph, escape, khmer_clusters, markup, nfc
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 14 * mm
@@ -238,8 +238,26 @@ def para(text: str, kind: str = "cell", *, bold: bool = False, align: str = "", 
     return made
 
 
+# A printed field holds at most this many characters (the API accepts up to 300): a longer text, which only other code
+# paths could bring, is cut at a cluster boundary with an ellipsis rather than growing a row past a page.
+MAX_PRINTED_CHARS = 320
+
+
+def clip(text: str, limit: int = MAX_PRINTED_CHARS) -> str:
+    """Cut a text to at most `limit` characters, never inside a Khmer cluster, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    kept, size = [], 0
+    for cluster in khmer_clusters(text[: limit + 20]):
+        if size + len(cluster) > limit - 1:
+            break
+        kept.append(cluster)
+        size += len(cluster)
+    return "".join(kept) + "…"
+
+
 def _make_para(text: str, kind: str, bold: bool, align: str, color: str) -> Flowable:
-    text = nfc(text)
+    text = clip(nfc(text))
     if _KHMER_CHAR.search(text):
         paragraph_style = style(kind, khmer=True, bold=bold, align=align, color=color)
         bold = paragraph_style.fontName in BOLD_FACES  # the per-run font tags name the face outright
