@@ -251,3 +251,13 @@ def test_items_import_refused_for_others_and_after_submission(login_as, exporter
     other_shipment = make_shipment(exporter.organisation)
     # a kept file belongs to the shipment it was uploaded for
     assert client.get(location.replace(f"/{draft.id}/", f"/{other_shipment.id}/")).status_code == 404
+
+
+def test_import_upload_page_renders(login_as):
+    from border_trade.auth.models import Role
+    from tests.factories import make_shipment
+
+    client = login_as(Role.EXPORTER)
+    shipment = make_shipment(client.user.organisation)
+    page = client.get(f"/shipments/{shipment.id}/import")
+    assert page.status_code == 200 and b'id="import-form"' in page.data
