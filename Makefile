@@ -48,8 +48,11 @@ format:
 test: install-test compile lint
 	$(BIN)/python -m pytest
 
+BENCHES ?= bench/pdf_bench.py bench/crossing_bench.py bench/report_bench.py
+
 bench: install-test compile
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b || exit 1; done || echo "no benchmarks yet"
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	for b in $(BENCHES); do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance/border_trade.sqlite translations/*/LC_MESSAGES/*.mo
