@@ -23,7 +23,7 @@ def test_killed_worker_and_master_lose_no_acknowledged_event(workdir):
     faults = {}
     with fresh_database("crash") as url:
         migrate_and_seed(url, workdir)
-        world = seed_world(url, shipments=max(600, duration * 80))
+        world = seed_world(url, shipments=max(600, duration * 150))
         server = Gunicorn(url, workdir, workers=2)
         try:
             server.start()

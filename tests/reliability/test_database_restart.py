@@ -30,7 +30,7 @@ def test_database_outage_answers_503_and_recovers_without_losing_records(workdir
         postgres.initdb().start()
         url = postgres.url
         migrate_and_seed(url, workdir)
-        world = seed_world(url, shipments=max(600, duration * 80))
+        world = seed_world(url, shipments=max(600, duration * 150))
         server = Gunicorn(url, workdir, workers=2).start()
         load = Load(workdir, server.base, world, duration=duration).start()
         try:

@@ -20,7 +20,7 @@ def test_sustained_load_answers_without_server_errors_and_loses_nothing(workdir)
     duration = seconds()
     with fresh_database("load") as url:
         migrate_and_seed(url, workdir)
-        world = seed_world(url, shipments=max(600, duration * 80))
+        world = seed_world(url, shipments=max(600, duration * 150))
         server = Gunicorn(url, workdir, workers=2)
         try:
             server.start()
