@@ -20,3 +20,8 @@ def check_version(record, if_match):
             _("The record was changed by someone else; reload it and try again."),
             current_version=record.version,
         )
+
+
+def with_etag(record, status=200):
+    """Return a flask-smorest view result carrying the record's ETag header."""
+    return record, status, {"ETag": f'"{etag_value(record)}"'}

@@ -6,7 +6,7 @@ from ..api import api_user
 from ..api.blueprint import Blueprint
 from ..api.pagination import keyset_page, page_schema
 from ..auth.permissions import require
-from ..versioning import etag_value
+from ..versioning import with_etag
 from . import queries, services
 from .models import Product
 from .schemas import ProductInSchema, ProductPatchSchema, ProductQuerySchema, ProductSchema
@@ -14,10 +14,6 @@ from .schemas import ProductInSchema, ProductPatchSchema, ProductQuerySchema, Pr
 blp = Blueprint("products_api", __name__, url_prefix="/api/v1", description="OCOP products")
 
 ProductPageSchema = page_schema(ProductSchema, "ProductPage")
-
-
-def _with_etag(product, status=200):
-    return product, status, {"ETag": f'"{etag_value(product)}"'}
 
 
 @blp.route("/products")
@@ -38,7 +34,7 @@ def list_products(args):
 @blp.response(201, ProductSchema)
 def create_product(data):
     """Add an OCOP product to the caller's catalogue."""
-    return _with_etag(services.create_product(api_user(), data), 201)
+    return with_etag(services.create_product(api_user(), data), 201)
 
 
 @blp.route("/products/<id:product_id>")
@@ -47,7 +43,7 @@ def get_product(product_id):
     """Show one product of the caller's organisation."""
     user = api_user()
     require(user, "product.read")
-    return _with_etag(queries.visible_product_or_404(user, product_id))
+    return with_etag(queries.visible_product_or_404(user, product_id))
 
 
 @blp.route("/products/<id:product_id>", methods=["PATCH"])
@@ -56,4 +52,4 @@ def get_product(product_id):
 def patch_product(data, product_id):
     """Change a product; a stale If-Match answers 412."""
     product = services.update_product(api_user(), product_id, data, if_match=request.headers.get("If-Match"))
-    return _with_etag(product)
+    return with_etag(product)

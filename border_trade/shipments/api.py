@@ -6,7 +6,7 @@ from ..api import api_user
 from ..api.blueprint import Blueprint
 from ..api.pagination import keyset_page, page_schema
 from ..auth.permissions import require
-from ..versioning import etag_value
+from ..versioning import with_etag
 from . import queries, services
 from .models import HsCode, Shipment
 from .schemas import (
@@ -25,10 +25,6 @@ blp = Blueprint("shipments_api", __name__, url_prefix="/api/v1", description="Sh
 
 HsCodePageSchema = page_schema(HsCodeSchema, "HsCodePage")
 ShipmentPageSchema = page_schema(ShipmentSchema, "ShipmentPage")
-
-
-def _with_etag(shipment, status=200):
-    return shipment, status, {"ETag": f'"{etag_value(shipment)}"'}
 
 
 @blp.route("/hs-codes")
@@ -63,7 +59,7 @@ def list_shipments(args):
 @blp.response(201, ShipmentSchema)
 def create_shipment(data):
     """Create a draft shipment for the caller's organisation."""
-    return _with_etag(services.create_shipment(api_user(), data), 201)
+    return with_etag(services.create_shipment(api_user(), data), 201)
 
 
 @blp.route("/shipments/<id_or_reference>")
@@ -72,7 +68,7 @@ def get_shipment(id_or_reference):
     """Show one shipment by id or reference."""
     user = api_user()
     require(user, "shipment.read")
-    return _with_etag(queries.visible_shipment_or_404(user, id_or_reference))
+    return with_etag(queries.visible_shipment_or_404(user, id_or_reference))
 
 
 @blp.route("/shipments/<id_or_reference>", methods=["PATCH"])
@@ -81,7 +77,7 @@ def get_shipment(id_or_reference):
 def patch_shipment(data, id_or_reference):
     """Change a draft or ready shipment (409 otherwise; a stale If-Match answers 412)."""
     shipment = services.update_shipment(api_user(), id_or_reference, data, if_match=request.headers.get("If-Match"))
-    return _with_etag(shipment)
+    return with_etag(shipment)
 
 
 @blp.route("/shipments/<id_or_reference>/requirements")
@@ -101,7 +97,7 @@ def transition(args, id_or_reference):
     shipment = services.move_shipment(
         api_user(), id_or_reference, to=args["to"], note=args.get("note"), if_match=request.headers.get("If-Match")
     )
-    return _with_etag(shipment)
+    return with_etag(shipment)
 
 
 @blp.route("/shipments/<id_or_reference>/events")
