@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.pg import fresh_postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("gates", "users", "shipments", "shipment_events", "documents", "exchange_rates")
 
@@ -63,18 +65,5 @@ def test_sqlite_backup_and_restore(tmp_path):
 
 @pytest.mark.postgres
 def test_postgresql_backup_and_restore(tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        pytest.skip("TEST_DATABASE_URL does not point at PostgreSQL")
-    url = sa.engine.make_url(base)
-    name = f"{url.database}_backup"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        round_trip(url.set(database=name).render_as_string(hide_password=False), tmp_path, tmp_path / "backup.dump")
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("backup") as url:
+        round_trip(url, tmp_path, tmp_path / "backup.dump")

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
+
+from tests.pg import fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "flask", "--app", "border_trade"]
@@ -41,18 +42,5 @@ def test_migrations_reach_the_models_on_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_migrations_reach_the_models_on_postgresql(tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        pytest.skip("TEST_DATABASE_URL does not point at PostgreSQL")
-    url = sa.engine.make_url(base)
-    name = f"{url.database}_migrations"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        _upgrade_and_check(url.set(database=name).render_as_string(hide_password=False), tmp_path)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("migrations") as url:
+        _upgrade_and_check(url, tmp_path)
