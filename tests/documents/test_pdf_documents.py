@@ -416,6 +416,50 @@ def test_four_threads_building_at_once_give_identical_bytes(shipment, kind):
     assert not errors and len(results) == 4 and len(set(results)) == 1
 
 
+def _lengthen(value, text):
+    """Return the dataclass with every free-text field (names, addresses, numbers, units) replaced by `text`."""
+    import dataclasses
+
+    keep = {"kind", "number", "reference", "verify_url", "currency", "hs_code", "languages", "labels", "criterion"}
+    if not dataclasses.is_dataclass(value):
+        return value
+    changes = {}
+    for field in dataclasses.fields(value):
+        current = getattr(value, field.name)
+        if field.name in keep:
+            continue
+        if isinstance(current, str):
+            changes[field.name] = text
+        elif isinstance(current, tuple) and current and all(isinstance(t, str) for t in current):
+            changes[field.name] = tuple(text for _ in current)
+        elif isinstance(current, tuple):
+            changes[field.name] = tuple(_lengthen(item, text) for item in current)
+        elif dataclasses.is_dataclass(current):
+            changes[field.name] = _lengthen(current, text)
+    return replace(value, **changes)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("text", ["W" * 5000, "ក្ស" * 1700, "Dưa lưới\n" * 600], ids=["latin", "khmer", "lines"])
+def test_every_field_thousands_of_characters_long_still_gives_a_pdf(shipment, kind, text, tmp_path):
+    """Far beyond what the API accepts: rows that would outgrow a page are laid out again with tighter clipping."""
+    now = datetime(2026, 3, 14, 1, 30, tzinfo=UTC)
+    data = pdfs.document_data(shipment, PdfKind(kind), ("vi", "km"), now)
+    data = replace(_lengthen(data, text), number="BT-X/CI", revision=1, verify_url="http://127.0.0.1:5000/verify/a")
+    content = pdfs.BUILDERS[PdfKind(kind)].build(data)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(content)
+    assert content.startswith(b"%PDF-") and page_count(path) >= 1
+    assert "…" in text_of(path)  # cut visibly, not silently
+
+
+def test_clip_keeps_clusters_and_line_breaks_within_the_limit():
+    assert layout.clip("x" * 320, 320) == "x" * 320
+    cut = layout.clip("ក្ស" * 200, 100)
+    assert cut.endswith("…") and len(cut) <= 100 and cut[:-1] == "ក្ស" * ((len(cut) - 1) // 3)
+    assert layout.clip("a\n" * 50, 80).count("\n") == 80 // layout.CHARS_PER_LINE_BREAK
+
+
 # --- content rules -----------------------------------------------------------------------------------------------
 
 

@@ -347,6 +347,18 @@ def test_setrise_patch_is_applied_for_affected_release():
         assert PDFTextObject.setRise is patches._set_rise
 
 
+def test_too_tall_table_raises_layout_error_not_type_error():
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import LayoutError, SimpleDocTemplate, Table
+
+    assert "culprit" in patches.apply_patches()
+    tall = "\n".join(["x"] * 33)
+    # rows spanned together past the page height: ReportLab stops measuring, and the last row holds None
+    table = Table([[tall, tall], [tall, ""], ["a", "b"]], style=[("SPAN", (1, 0), (1, 1))])
+    with pytest.raises(LayoutError, match="tallest cell"):
+        SimpleDocTemplate(BytesIO(), pagesize=A4).build([table])
+
+
 def test_merged_setrise_records_the_new_rise():
     canvas = Canvas(BytesIO())
     tx = canvas.beginText(0, 0)

@@ -184,12 +184,6 @@ def _check_pdf(content):
     assert len(PdfReader(BytesIO(content)).pages) >= 1
 
 
-# Known defect, left open on purpose so the suite keeps measuring it: a document whose fields are each thousands of
-# characters long (far beyond what the API accepts) grows a table row taller than a page and ReportLab stops with
-# LayoutError. Fields are now clipped to 320 characters when printed; rows made of many such fields still overflow.
-@pytest.mark.xfail(
-    reason="rows of many 5,000-character fields overflow a page (LayoutError); see the issue note", strict=False
-)
 @pytest.mark.parametrize("name", BUILDERS)
 def test_pdf_builder_survives_arbitrary_text(name):
     module = _builder(name)

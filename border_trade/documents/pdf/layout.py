@@ -31,7 +31,17 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    LayoutError,
+    LongTable,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 
 from . import build_lock
 from .fonts import BOLD_FACES, KHMER_BOLD, SANS_BOLD, register_fonts
@@ -241,10 +251,21 @@ def para(text: str, kind: str = "cell", *, bold: bool = False, align: str = "", 
 # A printed field holds at most this many characters (the API accepts up to 300): a longer text, which only other code
 # paths could bring, is cut at a cluster boundary with an ellipsis rather than growing a row past a page.
 MAX_PRINTED_CHARS = 320
+# A document whose every field is that long can still grow a table row past a page: render() then lays the story out
+# again with the tighter limits, so what the API accepts prints whole and anything larger still gives a PDF.
+FALLBACK_LIMITS = (80, 24)
+CHARS_PER_LINE_BREAK = 40  # a printed field keeps one line break per this many characters it may hold
+_limit = MAX_PRINTED_CHARS  # the limit of the layout in progress
 
 
-def clip(text: str, limit: int = MAX_PRINTED_CHARS) -> str:
-    """Cut a text to at most `limit` characters, never inside a Khmer cluster, marking the cut with an ellipsis."""
+def clip(text: str, limit: int | None = None) -> str:
+    """Cut a text to at most `limit` characters, never inside a Khmer cluster, marking the cut with an ellipsis;
+    line breaks past the field's share become spaces."""
+    limit = _limit if limit is None else limit
+    breaks = max(limit // CHARS_PER_LINE_BREAK, 1)
+    if text.count("\n") > breaks:
+        head, *rest = text.split("\n", breaks)
+        text = "\n".join([head, *rest[:-1], " ".join(rest[-1].split("\n"))])
     if len(text) <= limit:
         return text
     kept, size = [], 0
@@ -338,6 +359,8 @@ def moment(value: datetime, lang: str) -> str:
 
 def grid(rows: list, widths: list[float], *, header_rows: int = 0, commands: Iterable[tuple] = ()) -> Table:
     """Return a ruled table; its header rows repeat on every page the table runs onto."""
+    # A plain string prints on one line per line break, unwrapped: keep it to one clipped line.
+    rows = [[" ".join(clip(c).split()) if isinstance(c, str) else c for c in row] for row in rows]
     # LongTable lays out only the rows each page needs, instead of re-measuring the rest at every split.
     table = (LongTable if header_rows else Table)(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     style_commands = [
@@ -654,15 +677,21 @@ def render(data: DocumentData, title: Texts, make_story: Callable[[], list[Flowa
 
     Reproducible: the same data gives the same bytes (invariant mode, dates from the issue time).
     """
-    global _made
+    global _made, _limit
     register_fonts()
-    out = BytesIO()
     with build_lock:  # ReportLab's font and canvas state is process-wide and not thread-safe
-        _made = {}
         try:
-            _build(out, data, title, make_story)
+            for limit in (MAX_PRINTED_CHARS, *FALLBACK_LIMITS):
+                _made, _limit = {}, limit
+                out = BytesIO()
+                try:
+                    _build(out, data, title, make_story)
+                    break
+                except LayoutError:
+                    if limit == FALLBACK_LIMITS[-1]:
+                        raise
         finally:
-            _made = None
+            _made, _limit = None, MAX_PRINTED_CHARS
     return out.getvalue()
 
 
