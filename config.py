@@ -22,6 +22,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'border_trade.sqlite'}"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A read replica for the report aggregates (PostgreSQL streaming replica); unset: reports read the primary
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL") or None
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
@@ -64,6 +66,7 @@ class Config:
     METRICS_ENABLED = os.environ.get("METRICS_ENABLED", "1") not in ("0", "false", "no")
     # PostgreSQL: no statement may run longer than this (milliseconds); reports get their own, longer limit
     STATEMENT_TIMEOUT_MS = int(os.environ.get("STATEMENT_TIMEOUT_MS", "15000"))
+    REPORTS_STATEMENT_TIMEOUT_MS = int(os.environ.get("REPORTS_STATEMENT_TIMEOUT_MS", "60000"))
 
 
 class DevelopmentConfig(Config):

@@ -28,17 +28,33 @@ def create_app(config=None):
 
 
 def configure_database(app):
-    """Pool with pre-ping; on PostgreSQL a statement timeout so no request can hang on a lock for ever."""
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    """Pool with pre-ping; on PostgreSQL a statement timeout so no request can hang on a lock for ever.
+
+    With `REPORTS_DATABASE_URL` set, a second engine ("reports" bind) reads the report aggregates from a replica.
+    """
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app, uri, app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    replica = app.config.get("REPORTS_DATABASE_URL")
+    if replica:
+        from .replica import REPORTS_BIND
+
+        binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
+        binds[REPORTS_BIND] = {"url": replica, **engine_options(app, replica)}
+        app.config["SQLALCHEMY_BINDS"] = binds
+
+
+def engine_options(app, uri, options=None):
+    """Return the engine options for a database URL: pre-ping, and on PostgreSQL a bounded pool and timeout."""
+    options = dict(options or {})
     options.setdefault("pool_pre_ping", True)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    if uri.startswith("postgresql"):
         timeout = app.config.get("STATEMENT_TIMEOUT_MS")
         if timeout:
             options.setdefault("connect_args", {}).setdefault("options", f"-c statement_timeout={timeout}")
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 10)
         options.setdefault("pool_timeout", 10)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    return options
 
 
 def register_extensions(app):

@@ -4,12 +4,14 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...gates.models import Gate
+from ...replica import on_replica
 from .. import queries
 from ..queries import Criteria
 from .scope import scope_gate_ids
 from .volume import check_period, default_period, today_local
 
 
+@on_replica
 def dwell_report(user, *, gate=None, province=None, exporter=None, start=None, end=None, today=None, by_gate=False):
     """Return dwell statistics from arrival to crossing for crossings in the period (by gate code if asked)."""
     default_start, default_end = default_period(today or today_local())
@@ -24,6 +26,7 @@ def dwell_report(user, *, gate=None, province=None, exporter=None, start=None, e
     return {codes[gate_id]: dwell_dict(value) for gate_id, value in sorted(stats.items(), key=lambda i: codes[i[0]])}
 
 
+@on_replica
 def dwell_histogram(user, *, gate=None, province=None, exporter=None, start, end):
     """Return [(upper bound in minutes or None, count)] of dwell times for crossings in the period."""
     check_period(start, end)

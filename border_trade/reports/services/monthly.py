@@ -13,6 +13,7 @@ from ...errors import Invalid
 from ...extensions import db
 from ...gates.models import Gate
 from ...products.models import Product
+from ...replica import on_replica
 from .. import queries
 from ..queries import Aggregate, Criteria
 from .dwell import dwell_dict, dwell_report
@@ -61,6 +62,7 @@ def month_bounds(month):
     return first, following - timedelta(days=1)
 
 
+@on_replica
 def monthly_report(user, *, province=None, month, today=None):
     """Load the monthly border-trade report of a province (the user's own when not given)."""
     require(user, "report.read")
@@ -150,6 +152,7 @@ def _top_product_lines(user, **params):
     return lines
 
 
+@on_replica
 def gate_figures(user, gate, *, today=None):
     """Return this month's figures for one gate next to last month's and those of a year ago (for the gate page).
 

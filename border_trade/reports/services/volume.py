@@ -13,6 +13,7 @@ from ...extensions import db
 from ...gates.models import Gate, Province
 from ...i18n import localized
 from ...products.models import Product
+from ...replica import on_replica
 from .. import queries
 from ..queries import DIMENSIONS, LOCAL, PROVINCE_AS, TIME_DIMENSIONS, Criteria
 from .scope import check_exporter, scope_gate_ids
@@ -84,6 +85,7 @@ def check_group_by(group_by):
         raise Invalid(errors={"group_by": problems})
 
 
+@on_replica
 def volume_report(
     user,
     *,
@@ -258,6 +260,7 @@ def change_pct(current, earlier):
     return ((Decimal(current) - Decimal(earlier)) * 100 / Decimal(earlier)).quantize(Decimal("0.1"))
 
 
+@on_replica
 def previous_year_report(user, report, **params):
     """Return the same report for the same period one year earlier."""
     return volume_report(
@@ -271,6 +274,7 @@ def previous_year_report(user, report, **params):
     )
 
 
+@on_replica
 def top_products(user, *, limit=TOP_PRODUCTS, **params):
     """Return the products with the highest value in USD (goods lines without a catalogue product together)."""
     report = volume_report(user, group_by=("product",), **params)
