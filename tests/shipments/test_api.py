@@ -103,6 +103,25 @@ def test_bad_items_name_the_item_field(client, auth, payload, change, field):
     assert field in response.json["errors"], response.json
 
 
+def test_archived_product_cannot_be_added_but_a_line_that_has_it_may_stay(client, auth, payload, melon, honey, db):
+    shipment = create(client, auth, payload()).json  # a melon line
+    melon.is_archived = True
+    honey.is_archived = True
+    db.session.commit()
+    refused = create(client, auth, payload())
+    assert refused.status_code == 422 and "items.0.product_id" in refused.json["errors"], refused.json
+    assert "archived" in refused.json["errors"]["items.0.product_id"][0]
+
+    base = f"/api/v1/shipments/{shipment['id']}"
+    current = client.get(base, headers=auth)
+    items = [{k: v for k, v in item.items() if k in payload()["items"][0]} for item in current.json["items"]]
+    kept = client.patch(base, json={"items": items}, headers={**auth, "If-Match": current.headers["ETag"]})
+    assert kept.status_code == 200, kept.json
+    added = {**items[0], "product_id": honey.id, "unit": "PCE"}
+    refused = client.patch(base, json={"items": [*items, added]}, headers={**auth, "If-Match": kept.headers["ETag"]})
+    assert refused.status_code == 422 and "items.1.product_id" in refused.json["errors"], refused.json
+
+
 def test_closed_gate_is_refused(client, auth, payload, db):
     from border_trade.gates.models import GateStatus
     from tests.factories import get_gate

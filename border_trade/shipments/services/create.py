@@ -122,6 +122,7 @@ def _replace_items(shipment, items, organisation_id):
             sa.select(Product).where(Product.id.in_(product_ids), Product.organisation_id == organisation_id)
         )
     }
+    kept = {item.product_id for item in shipment.items}  # a line may keep a product archived since it was added
     hs_codes = {i.get("hs_code") for i in items if i.get("hs_code")} | {p.hs_code for p in products.values()}
     known_hs = set(db.session.scalars(sa.select(HsCode.code).where(HsCode.code.in_(hs_codes))))
     lines = []
@@ -129,6 +130,9 @@ def _replace_items(shipment, items, organisation_id):
         product = products.get(item.get("product_id")) if item.get("product_id") else None
         if item.get("product_id") and product is None:
             errors[f"items.{index}.product_id"] = [_("No product of your organisation has this id.")]
+            continue
+        if product is not None and product.is_archived and product.id not in kept:
+            errors[f"items.{index}.product_id"] = [_("This product is archived and cannot be added to a shipment.")]
             continue
         hs_code = item.get("hs_code") or (product.hs_code if product else None)
         if hs_code not in known_hs:
