@@ -58,6 +58,7 @@ def queue(args, code):
     return {
         "gate": gate.code,
         "date": today,
+        "server_time": now,
         "items": queries.gate_queue(gate, now, args.get("q")),
         "counters": queries.gate_counters(gate, now),
     }

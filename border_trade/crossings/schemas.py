@@ -92,6 +92,9 @@ class GateCountersSchema(BaseSchema):
 class QueueSchema(BaseSchema):
     gate = fields.String()
     date = fields.Date()
+    server_time = fields.AwareDateTime(
+        metadata={"description": "The server's clock when it answered; devices correct their own clock by it"}
+    )
     items = fields.List(fields.Nested(QueueItemSchema))
     counters = fields.Nested(GateCountersSchema)
 

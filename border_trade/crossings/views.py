@@ -217,4 +217,6 @@ def page_strings():
         "lane": _("Lane"),
         "dwell": _("Waiting"),
         "no_events": _("No gate event is possible in this status."),
+        "clock_fast": _("This tablet's clock is %(minutes)s min ahead: event times follow the server's clock."),
+        "clock_slow": _("This tablet's clock is %(minutes)s min behind: event times follow the server's clock."),
     }

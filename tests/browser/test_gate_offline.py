@@ -182,6 +182,32 @@ def test_a_refused_event_leaves_the_outbox_and_shows_the_reason(page, live_serve
     expect(page.locator("#problems")).to_be_hidden()
 
 
+FAST_CLOCK = """(() => {
+  const RealDate = Date, skew = 10 * 60 * 1000;  // this tablet's clock runs ten minutes fast
+  class TabletDate extends RealDate {
+    constructor(...args) { if (args.length) { super(...args); } else { super(RealDate.now() + skew); } }
+    static now() { return RealDate.now() + skew; }
+  }
+  window.Date = TabletDate;
+})();"""
+
+
+def test_a_tablet_clock_ten_minutes_fast_is_corrected_by_the_servers(page, live_server, sign_in):
+    reference = submitted_shipment(live_server, plate="70H-555.09")
+    page.add_init_script(FAST_CLOCK)
+    open_gate(page, sign_in)
+    warning = page.locator("#clock-warning")
+    expect(warning).to_be_visible(timeout=SEND_TIMEOUT)  # learnt from the first refresh of the queue
+    expect(warning).to_contain_text("10")
+    record(page, reference, "arrived")
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)
+    expect(page.locator("#problems")).to_be_hidden()
+    status, _lane, counts, events = gate_events(live_server, reference)
+    assert status == S.AT_GATE and counts == Counter({"arrived": 1})
+    occurred_at, recorded_at = events[0][1], events[0][2]
+    assert abs((recorded_at - occurred_at).total_seconds()) < 60  # not ten minutes in the future
+
+
 def test_typed_entry_finds_a_truck_by_plate_or_reference(page, live_server, sign_in):
     reference = submitted_shipment(live_server, plate="70H-555.04")
     open_gate(page, sign_in)

@@ -191,6 +191,8 @@ def test_queue_and_counters(client, auth, shipment, token_for):
     assert [item["reference"] for item in queue["items"]] == [shipment.reference]
     assert 89 <= queue["items"][0]["dwell_minutes"] <= 91
     assert queue["counters"]["at_gate"] == 1
+    server_time = datetime.fromisoformat(queue["server_time"])  # tablets correct their clocks by it
+    assert server_time.utcoffset() is not None and abs(datetime.now(UTC) - server_time) < timedelta(seconds=30)
     assert client.get("/api/v1/gates/MOC-BAI/queue?q=70h", headers=auth).json["items"]
     assert client.get("/api/v1/gates/XA-MAT/queue", headers=auth).status_code == 403
     assert client.get("/api/v1/gates/MOC-BAI/queue", headers=token_for(make_user(Role.EXPORTER))).status_code == 403

@@ -18,6 +18,10 @@
   var STORE_KEY = "border-trade.gate-outbox.user-" + config.user;
   var REFERENCE = /BT-\d{4}-\d{6}/i;
   var RETRY_MS = 15000;
+  // A tablet clock further than this from the server's is corrected by the difference: the server refuses
+  // events more than two minutes in the future, and a slow clock would misdate every event.
+  var CLOCK_TOLERANCE_MS = 60000;
+  var SKEW_KEY = "border-trade.gate-clock-skew";
   var TOAST_MS = 5000;
 
   var state = {
@@ -30,6 +34,7 @@
     flushing: false,
     online: navigator.onLine !== false,
     memoryOutbox: [], // used when localStorage is unavailable (private mode): events then live as long as the page
+    skew: 0, // milliseconds to add to this tablet's clock to get the server's
   };
 
   function $(id) {
@@ -543,9 +548,52 @@
     app.dataset.online = String(online);
   }
 
+  // ---------------------------------------------------------------- the server's clock
+
+  // Learn how far this tablet's clock is from the server's, from a time the server sent between `sentAt` and now.
+  function learnClock(serverTime, sentAt) {
+    var server = Date.parse(serverTime || "");
+    if (isNaN(server)) {
+      return;
+    }
+    var skew = server - (sentAt + Date.now()) / 2;
+    state.skew = Math.abs(skew) > CLOCK_TOLERANCE_MS ? Math.round(skew) : 0;
+    try {
+      window.localStorage.setItem(SKEW_KEY, String(state.skew)); // kept for a reload while offline
+    } catch (error) {
+      // private mode: the correction lasts as long as the page
+    }
+    renderClock();
+  }
+
+  function rememberedSkew() {
+    try {
+      var value = Number(window.localStorage.getItem(SKEW_KEY) || 0);
+      return isFinite(value) ? value : 0;
+    } catch (error) {
+      return 0;
+    }
+  }
+
+  // The time now by the server's clock (this tablet's, when it is close enough).
+  function serverNow() {
+    return new Date(Date.now() + state.skew);
+  }
+
+  function renderClock() {
+    var node = $("clock-warning");
+    if (!node) {
+      return;
+    }
+    var minutes = Math.max(1, Math.round(Math.abs(state.skew) / 60000));
+    node.hidden = !state.skew;
+    node.textContent = state.skew ? format(state.skew > 0 ? T.clock_slow : T.clock_fast, { minutes: minutes }) : "";
+  }
+
   // ---------------------------------------------------------------- refreshing the queue
 
   function refreshQueue() {
+    var sentAt = Date.now();
     return fetch(config.queue_url + "?lang=" + encodeURIComponent(config.lang), {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
@@ -561,11 +609,12 @@
           state.items = data.items || [];
           state.counters = data.counters || {};
           state.fetchedAt = Date.now();
+          learnClock(data.server_time, sentAt);
           state.items.forEach(function (item) {
             delete state.extra[item.reference];
           });
           setOnline(true);
-          $("updated-at").textContent = format(T.updated_at, { time: clock(new Date()) });
+          $("updated-at").textContent = format(T.updated_at, { time: clock(serverNow()) });
           render();
         },
         function (error) {
@@ -620,7 +669,7 @@
       return;
     }
     // the tap is the moment of the event and names it for good: retries reuse this key and this time
-    draft = { key: newKey(), tapped: new Date(), event: name, reference: item.reference };
+    draft = { key: newKey(), tapped: serverNow(), event: name, reference: item.reference };
     $("confirm-question").textContent = T.questions[name];
     $("confirm-reference").textContent = item.reference + (item.plate ? " · " + item.plate : "");
     $("field-lane").hidden = name !== "lane_assigned";
@@ -919,7 +968,11 @@
   // exposed for the browser tests and for an operator's console; the page itself does not need it
   window.borderTradeGate = { extractReference: extractReference, flush: flush, outbox: loadOutbox };
 
+  // the clock is learnt from live answers only: the page itself may come from a cache, with an old time in it
+  state.skew = rememberedSkew();
+  renderClock();
   setOnline(state.online);
   render();
   flush();
+  refreshQueue();
 })();
