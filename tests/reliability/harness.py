@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.pg import fresh_postgres_database
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -110,21 +112,10 @@ def postgres_url():
     return sa.engine.make_url(url)
 
 
-@contextlib.contextmanager
 def fresh_database(purpose):
     """Create an empty database on the shared server for one test and drop it afterwards; yield its URL."""
-    base = postgres_url()
-    name = f"{base.database}_rel_{purpose}"[:63]
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    postgres_url()  # skips without PostgreSQL, saying why
+    return fresh_postgres_database(f"rel_{purpose}")
 
 
 def app_env(url, folder, **extra):
