@@ -7,7 +7,7 @@ session and the page's CSRF token) from an offline queue, so a tablet that loses
 import functools
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -101,6 +101,14 @@ def choose():
     return render_template("crossings/choose.html", gates=gates)
 
 
+@blp.route("/sw.js")
+def service_worker():
+    """The gate pages' service worker, served under /gate/ so that its scope covers them."""
+    response = send_from_directory(current_app.static_folder, "js/gate-sw.js", mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"  # a new version reaches the tablets at their next visit
+    return response
+
+
 @blp.route("/<code>")
 @signed_in
 def board(code):
@@ -115,7 +123,13 @@ def board(code):
     today, _start, _end = queries.local_day_bounds(now)
     shipments = queries.gate_queue(gate, now)
     data = QueueSchema().dump(
-        {"gate": gate.code, "date": today, "items": shipments, "counters": queries.gate_counters(gate, now)}
+        {
+            "gate": gate.code,
+            "date": today,
+            "server_time": now,
+            "items": shipments,
+            "counters": queries.gate_counters(gate, now),
+        }
     )
     before_hold = {s.reference: s.status_before_hold.value for s in shipments if s.status_before_hold}
     for item, shipment in zip(data["items"], shipments, strict=True):
@@ -136,6 +150,8 @@ def board(code):
             "refresh_seconds": QUEUE_REFRESH_SECONDS,
             "queue": data,
             "queue_url": url_for("crossings_api.queue", code=gate.code),
+            "offline_worker": url_for("gate.service_worker"),
+            "offline_scope": url_for("gate.choose") + "/",
             "crossings_url": url_for("crossings_api.record_crossing", code=gate.code),
             "verify_prefix": "/api/v1/verify/",
             "flow": transition_map(),

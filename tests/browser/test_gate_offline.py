@@ -4,7 +4,7 @@ refusals are shown; the camera reads the manifest's QR code."""
 import base64
 import json
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -180,6 +180,34 @@ def test_a_refused_event_leaves_the_outbox_and_shows_the_reason(page, live_serve
     assert gate_events(live_server, reference)[2] == Counter()
     problem.locator(".btn-dismiss").click()
     expect(page.locator("#problems")).to_be_hidden()
+
+
+def test_a_gate_page_reloaded_without_network_opens_from_the_kept_copy(page, live_server, sign_in):
+    reference = submitted_shipment(live_server, plate="70H-555.08")
+    errors = watch_errors(page)
+    open_gate(page, sign_in)
+    assert page.evaluate("window.borderTradeGate.offlineReady") is True  # worker registered, page and files kept
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    went_offline = datetime.now(UTC)
+    page.context.set_offline(True)
+    record(page, reference, "arrived")
+    expect(page.locator("#unsent-count")).to_have_text("1")
+    page.reload()
+    expect(page.locator("#gate-app")).to_be_visible()
+    config = page.evaluate("JSON.parse(document.getElementById('gate-config').textContent)")
+    assert datetime.fromisoformat(config["queue"]["server_time"]) < went_offline  # the kept copy, not a new page
+    assert page.evaluate("getComputedStyle(document.querySelector('.gate-head')).display") == "flex"  # its CSS too
+    expect(page.locator("#unsent-count")).to_have_text("1")  # the outbox survived the reload
+    expect(page.locator(f'#queue li[data-reference="{reference}"]')).to_be_visible()
+
+    page.context.set_offline(False)
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)
+    assert gate_events(live_server, reference)[2] == Counter({"arrived": 1})
+    assert errors == []
+
+    page.goto("/login")  # the sign-in page forgets the kept pages: they hold an officer's queue
+    page.wait_for_function("caches.keys().then(keys => !keys.includes('border-trade-gate'))")
 
 
 FAST_CLOCK = """(() => {

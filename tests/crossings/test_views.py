@@ -221,3 +221,12 @@ def test_static_files_of_the_page_are_served(client):
         response = client.get(path)
         assert response.status_code == 200, path
         response.close()
+
+
+def test_the_service_worker_is_served_under_gate_for_its_scope(client, login_as):
+    response = client.get("/gate/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript" and response.headers["Cache-Control"] == "no-cache"
+    assert 'var CACHE = "border-trade-gate"' in response.get_data(as_text=True)
+    page = login_as("gate_officer").get("/gate/MOC-BAI").get_data(as_text=True)
+    assert '"offline_worker": "/gate/sw.js"' in page and '"offline_scope": "/gate/"' in page

@@ -940,6 +940,41 @@
     $("scan-dialog").addEventListener("close", stopScanner);
   }
 
+  // ---------------------------------------------------------------- the page kept for offline reloads
+
+  var OFFLINE_CACHE = "border-trade-gate"; // the service worker (gate-sw.js) answers from it without a network
+
+  // Register the service worker and keep this page with the files it loaded (scripts, styles, fonts).
+  function keepForOffline() {
+    if (!("serviceWorker" in navigator) || !window.caches || !config.offline_worker) {
+      return Promise.resolve(false);
+    }
+    return navigator.serviceWorker
+      .register(config.offline_worker, { scope: config.offline_scope })
+      .then(function () {
+        var urls = [window.location.pathname + window.location.search];
+        performance.getEntriesByType("resource").forEach(function (entry) {
+          var url = new URL(entry.name);
+          if (url.origin === window.location.origin && url.pathname.indexOf("/api/") !== 0) {
+            urls.push(url.pathname + url.search);
+          }
+        });
+        return caches.open(OFFLINE_CACHE).then(function (cache) {
+          return cache.addAll(urls.filter(function (url, index) {
+            return urls.indexOf(url) === index;
+          }));
+        });
+      })
+      .then(
+        function () {
+          return true;
+        },
+        function () {
+          return false; // offline or refused: the page still works, only a reload without network will not
+        }
+      );
+  }
+
   // ---------------------------------------------------------------- timers and connectivity
 
   window.addEventListener("online", function () {
@@ -966,7 +1001,13 @@
   setInterval(render, 30000); // dwell minutes keep counting between refreshes
 
   // exposed for the browser tests and for an operator's console; the page itself does not need it
-  window.borderTradeGate = { extractReference: extractReference, flush: flush, outbox: loadOutbox };
+  var offlineReady = state.online ? keepForOffline() : Promise.resolve(false);
+  window.borderTradeGate = {
+    extractReference: extractReference,
+    flush: flush,
+    outbox: loadOutbox,
+    offlineReady: offlineReady,
+  };
 
   // the clock is learnt from live answers only: the page itself may come from a cache, with an old time in it
   state.skew = rememberedSkew();
