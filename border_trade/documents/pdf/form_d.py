@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from .layout import (
     FRAME_WIDTH,
     cell,
+    columns,
     day,
     decimal,
     fractions,
@@ -95,11 +96,6 @@ NOTICE = "#b00020"
 
 # 5 | 6 | 7 | 8 | 9 | 10
 _WIDTHS = [14 * mm, 22 * mm, None, 18 * mm, 30 * mm, 27 * mm]
-
-
-def _widths() -> list[float]:
-    fixed = sum(w for w in _WIDTHS if w)
-    return [w or FRAME_WIDTH - fixed for w in _WIDTHS]
 
 
 def numbered(number: int, label: Texts) -> Texts:
@@ -197,7 +193,7 @@ def story(data: DocumentData) -> list[Flowable]:
                 cell(invoice),
             ]
         )
-    goods = grid(rows, _widths(), header_rows=1)
+    goods = grid(rows, columns(_WIDTHS), header_rows=1)
 
     countries = {"origin": data.origin_country, "destination": data.destination_country}
     box11 = [

@@ -6,21 +6,19 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from .layout import (
-    FRAME_WIDTH,
     OcopMark,
     cell,
+    columns,
     day,
     decimal,
-    facts_grid,
     fractions,
     grid,
     labelled,
     money,
     money_texts,
-    parties,
+    opening,
     price,
     render,
-    title,
 )
 from .model import N_, DocumentData, Line
 
@@ -42,11 +40,6 @@ LABELS = {
 
 # No. | description | HS | unit | quantity | unit price | amount
 _WIDTHS = [7 * mm, None, 18 * mm, 11 * mm, 17 * mm, 19 * mm, 26 * mm]
-
-
-def _widths() -> list[float]:
-    fixed = sum(w for w in _WIDTHS if w)
-    return [w or FRAME_WIDTH - fixed for w in _WIDTHS]
 
 
 def description(data: DocumentData, line: Line) -> list[Flowable]:
@@ -110,7 +103,7 @@ def story(data: DocumentData) -> list[Flowable]:
     last = len(rows) - 1
     items = grid(
         rows,
-        _widths(),
+        columns(_WIDTHS),
         header_rows=1,
         commands=[
             ("ALIGN", (4, 1), (-1, -1), "RIGHT"),
@@ -135,11 +128,7 @@ def story(data: DocumentData) -> list[Flowable]:
     padding = [("BOTTOMPADDING", (2, 0), (2, 0), 28 * mm)]
     closing = grid([[*blocks[:2], signature]], fractions(1, 1, 1.3), commands=padding)
     return [
-        *title(data.label("title")),
-        parties(data, "seller", "buyer"),
-        Spacer(1, 2 * mm),
-        facts_grid(terms),
-        Spacer(1, 3 * mm),
+        *opening(data, terms),
         items,
         Spacer(1, 3 * mm),
         KeepTogether(closing),

@@ -39,6 +39,7 @@ from reportlab.platypus import (
     LongTable,
     PageTemplate,
     Paragraph,
+    Spacer,
     Table,
     TableStyle,
 )
@@ -385,6 +386,12 @@ def fractions(*parts: float, width: float = FRAME_WIDTH) -> list[float]:
     return [width * p / total for p in parts]
 
 
+def columns(spec: list[float | None], width: float = FRAME_WIDTH) -> list[float]:
+    """Return column widths: the fixed ones as given, a None column taking what is left of the width."""
+    fixed = sum(w for w in spec if w)
+    return [w or width - fixed for w in spec]
+
+
 class TickBox(Flowable):
     """A square box, crossed when ticked (the fonts have no ballot-box glyphs)."""
 
@@ -520,6 +527,17 @@ def signature_block(label: Texts, *, height: float = 26 * mm) -> Table:
 def parties(data: DocumentData, left: str = "exporter", right: str = "consignee") -> Table:
     """Return the exporter and consignee side by side."""
     return grid([[party_cell(data, left, data.exporter), party_cell(data, right, data.consignee)]], fractions(1, 1))
+
+
+def opening(data: DocumentData, terms: list[tuple[Texts, Iterable[str | None] | str]]) -> list[Flowable]:
+    """Return what opens the commercial documents: the title, seller and buyer side by side, then the terms."""
+    return [
+        *title(data.label("title")),
+        parties(data, "seller", "buyer"),
+        Spacer(1, 2 * mm),
+        facts_grid(terms),
+        Spacer(1, 3 * mm),
+    ]
 
 
 # --- page furniture and the build ---------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from .fonts import SANS_BOLD
 from .invoice import description
 from .layout import (
-    FRAME_WIDTH,
     GRID,
     cell,
+    columns,
     day,
     decimal,
     facts_grid,
@@ -63,11 +63,6 @@ LABELS = {
 _GOODS = [7 * mm, None, 17 * mm, 20 * mm, 22 * mm, 24 * mm, 34 * mm]
 # document | number | issued by | issued on | expires on | status
 _PAPERS = [None, 28 * mm, 40 * mm, 19 * mm, 19 * mm, 24 * mm]
-
-
-def _widths(spec: list[float | None]) -> list[float]:
-    fixed = sum(w for w in spec if w)
-    return [w or FRAME_WIDTH - fixed for w in spec]
 
 
 def build(data: DocumentData) -> bytes:
@@ -135,7 +130,7 @@ def story(data: DocumentData) -> list[Flowable]:
     last = len(rows) - 1
     goods = grid(
         rows,
-        _widths(_GOODS),
+        columns(_GOODS),
         header_rows=1,
         commands=[
             ("ALIGN", (3, 1), (4, -1), "RIGHT"),
@@ -174,7 +169,7 @@ def story(data: DocumentData) -> list[Flowable]:
                 ]
             )
         commands = [("BACKGROUND", (0, row), (-1, row), "#fde2e1") for row in expired_rows]
-        story.append(grid(rows, _widths(_PAPERS), header_rows=1, commands=commands))
+        story.append(grid(rows, columns(_PAPERS), header_rows=1, commands=commands))
     else:
         story += cell(data.label("no_papers"))
     signatures = Table(

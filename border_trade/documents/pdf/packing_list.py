@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from .fonts import SANS_BOLD
 from .invoice import description
-from .layout import FRAME_WIDTH, cell, day, decimal, facts_grid, grid, parties, render, signature_block, title
+from .layout import cell, columns, day, decimal, grid, opening, render, signature_block
 from .model import N_, DocumentData
 
 KIND = "packing-list"
@@ -21,11 +21,6 @@ LABELS = {
 
 # No. | marks | description | packages | quantity | net kg | gross kg
 _WIDTHS = [7 * mm, 26 * mm, None, 22 * mm, 22 * mm, 22 * mm, 22 * mm]
-
-
-def _widths() -> list[float]:
-    fixed = sum(w for w in _WIDTHS if w)
-    return [w or FRAME_WIDTH - fixed for w in _WIDTHS]
 
 
 def build(data: DocumentData) -> bytes:
@@ -75,7 +70,7 @@ def story(data: DocumentData) -> list[Flowable]:
     last = len(rows) - 1
     items = grid(
         rows,
-        _widths(),
+        columns(_WIDTHS),
         header_rows=1,
         commands=[
             ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
@@ -85,11 +80,7 @@ def story(data: DocumentData) -> list[Flowable]:
         ],
     )
     return [
-        *title(data.label("title")),
-        parties(data, "seller", "buyer"),
-        Spacer(1, 2 * mm),
-        facts_grid(terms),
-        Spacer(1, 3 * mm),
+        *opening(data, terms),
         items,
         Spacer(1, 3 * mm),
         KeepTogether(signature_block(data.label("packing_signature"))),
