@@ -2,6 +2,7 @@
 
 from flask import jsonify, request
 
+from .. import idempotency
 from ..api import api_user
 from ..api.blueprint import Blueprint, json_body
 from ..auth.permissions import can, require
@@ -16,16 +17,12 @@ blp = Blueprint("crossings_api", __name__, url_prefix="/api/v1", description="Ga
 
 @blp.route("/gates/<code>/crossings", methods=["POST"])
 @blp.arguments(CrossingInSchema)
-@blp.doc(
-    parameters=[
-        {"in": "header", "name": "Idempotency-Key", "required": True, "schema": {"type": "string", "maxLength": 64}}
-    ]
-)
+@blp.doc(parameters=[idempotency.header_parameter(required=True)])
 @blp.response(201, CrossingResultSchema)
 def record_crossing(data, code):
     """Record what happened to a truck at the gate; retries with the same Idempotency-Key replay the answer."""
     user = api_user()
-    key = request.headers.get("Idempotency-Key", "")
+    key = request.headers.get(idempotency.HEADER, "")
     raw = json_body()
     status, body = services.record_gate_event(
         user,

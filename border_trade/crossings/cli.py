@@ -9,6 +9,6 @@ crossings = AppGroup("crossings", help="Gate operations maintenance.")
 @crossings.command("purge-keys")
 def purge_keys():
     """Delete idempotency keys older than 7 days."""
-    from .services import purge_idempotency_keys
+    from ..idempotency import purge
 
-    click.echo(f"{purge_idempotency_keys()} expired idempotency keys deleted")
+    click.echo(f"{purge()} expired idempotency keys deleted")

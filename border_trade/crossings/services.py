@@ -1,16 +1,15 @@
 """Gate events: one transaction per event, idempotent under retries, one winner under races."""
 
-import hashlib
-import json
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import idempotency
 from ..audit.services import record
 from ..auth.permissions import can, require
-from ..errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..gates.queries import get_gate_or_404
 from ..notifications.webhooks import enqueue_status_change
@@ -18,9 +17,7 @@ from ..observability import CROSSINGS
 from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.workflow import gate_event_target
 from ..types import utcnow
-from .models import IdempotencyKey
 
-KEY_LIFETIME = timedelta(days=7)
 LATE_WINDOW = timedelta(hours=72)
 CLOCK_SKEW = timedelta(minutes=2)
 LATE_AFTER = timedelta(minutes=5)
@@ -28,36 +25,7 @@ LATE_AFTER = timedelta(minutes=5)
 
 def body_hash(gate_code, payload):
     """Hash what a request asked for, so a replay can be told from another request under the same key."""
-    canonical = json.dumps(
-        {"gate": gate_code.upper(), "body": payload}, sort_keys=True, separators=(",", ":"), default=str
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def check_key(key):
-    """Refuse a missing or oversized Idempotency-Key (400)."""
-    if not key:
-        raise BadRequest(
-            _("The Idempotency-Key header is required."), errors={"Idempotency-Key": [_("This header is required.")]}
-        )
-    if len(key) > 64 or not key.isprintable():
-        raise BadRequest(
-            _("The Idempotency-Key header is too long."),
-            errors={"Idempotency-Key": [_("At most 64 printable characters.")]},
-        )
-
-
-def replay(user, key, request_hash):
-    """Return the stored (status, body) for a repeated key, None for a new one; 422 when the body differs."""
-    stored = db.session.get(IdempotencyKey, (user.id, key))
-    if stored is None:
-        return None
-    if stored.request_hash != request_hash:
-        raise Invalid(
-            _("This Idempotency-Key was already used for another request."),
-            errors={"Idempotency-Key": [_("Already used with a different body.")]},
-        )
-    return stored.response_status, stored.response_body
+    return idempotency.request_hash({"gate": gate_code.upper()}, payload)
 
 
 def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=None):
@@ -67,13 +35,13 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
     transaction, so a retry gets exactly the first answer.
     """
     now = now or utcnow()
-    check_key(key)
+    idempotency.check_key(key)
     require(user, "crossing.record")
     gate = get_gate_or_404(gate_code)
     gate_code = gate.code  # read now: after the commit the gate would be reloaded just for the metric
     if not can(user, "crossing.record", gate):
         raise Forbidden(_("You do not work at this gate."))
-    previous = replay(user, key, request_hash)
+    previous = idempotency.replay(user, key, request_hash)
     if previous is not None:
         return previous
 
@@ -88,7 +56,7 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
     )
     if shipment is not None:
         # a request with the same key may have committed while this one waited for the row lock
-        previous = replay(user, key, request_hash)
+        previous = idempotency.replay(user, key, request_hash)
         if previous is not None:
             db.session.rollback()
             return previous
@@ -140,17 +108,7 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
             current_status=fresh.status.value if fresh else None,
         ) from None
     body = render(event, shipment)
-    db.session.add(
-        IdempotencyKey(
-            user_id=user.id,
-            key=key,
-            request_hash=request_hash,
-            response_status=201,
-            response_body=body,
-            created_at=now,
-            expires_at=now + KEY_LIFETIME,
-        )
-    )
+    idempotency.remember(user, key, request_hash, 201, body, now)
     record(
         f"crossing.{event_name}",
         actor=user,
@@ -163,7 +121,7 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
     except sa.exc.IntegrityError:
         # the same key raced in from a second request: answer like a replay of the winner
         db.session.rollback()
-        previous = replay(user, key, request_hash)
+        previous = idempotency.replay(user, key, request_hash)
         if previous is None:
             raise
         return previous
@@ -186,11 +144,3 @@ def _apply(shipment, event, current, target):
     shipment.status = target
     # a lane assignment changes no status, but it is a write: bump the version so racing writers conflict
     shipment.updated_at = event.recorded_at
-
-
-def purge_idempotency_keys(now=None):
-    """Delete idempotency keys past their 7 days; return how many went."""
-    now = now or utcnow()
-    result = db.session.execute(sa.delete(IdempotencyKey).where(IdempotencyKey.expires_at < now))
-    db.session.commit()
-    return result.rowcount

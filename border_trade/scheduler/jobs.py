@@ -201,7 +201,7 @@ def check_missed_crossings(now):
 
 def nightly_cleanup(now):
     """Delete expired idempotency keys and old expired or revoked tokens; refresh the daily figures of reports."""
-    from ..crossings.services import purge_idempotency_keys
+    from ..idempotency import purge as purge_idempotency_keys
 
     touched = purge_idempotency_keys(now)
     old = now - TOKEN_RETENTION

@@ -2,8 +2,9 @@
 
 from flask import request
 
+from .. import idempotency
 from ..api import api_user
-from ..api.blueprint import Blueprint
+from ..api.blueprint import Blueprint, json_body
 from ..api.pagination import keyset_page, page_schema
 from ..auth.permissions import require
 from ..versioning import with_etag
@@ -56,10 +57,25 @@ def list_shipments(args):
 
 @blp.route("/shipments", methods=["POST"])
 @blp.arguments(ShipmentInSchema)
+@blp.doc(parameters=[idempotency.header_parameter(required=False)])
 @blp.response(201, ShipmentSchema)
 def create_shipment(data):
-    """Create a draft shipment for the caller's organisation."""
-    return with_etag(services.create_shipment(api_user(), data), 201)
+    """Create a draft shipment for the caller's organisation.
+
+    Send an `Idempotency-Key` (any unique string up to 64 characters) to make retries safe: the same key with the
+    same body returns the shipment the first request created (header `Idempotent-Replayed: true`) instead of a
+    second one; the same key with another body answers 422. Keys are kept for 7 days.
+    """
+    shipment, replayed = services.create_shipment_once(
+        api_user(),
+        data,
+        key=request.headers.get(idempotency.HEADER, ""),
+        request_hash=idempotency.request_hash({"endpoint": "POST /api/v1/shipments"}, json_body()),
+    )
+    body, status, headers = with_etag(shipment, 201)
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return body, status, headers
 
 
 @blp.route("/shipments/<id_or_reference>")

@@ -264,7 +264,7 @@ def test_ten_concurrent_replays_of_one_key_store_one_event(app, auth, shipment):
 
 
 def test_purge_removes_only_expired_keys(client, auth, shipment, runner):
-    from border_trade.crossings.models import IdempotencyKey
+    from border_trade.idempotency import IdempotencyKey
 
     post(client, auth, event(shipment, "arrived"), key="old")
     post(client, auth, event(shipment, "lane_assigned", lane="green"), key="new")

@@ -108,7 +108,7 @@ def test_archived_product_cannot_be_added_but_a_line_that_has_it_may_stay(client
     melon.is_archived = True
     honey.is_archived = True
     db.session.commit()
-    refused = create(client, auth, payload())
+    refused = client.post("/api/v1/shipments?lang=en", json=payload(), headers=auth)
     assert refused.status_code == 422 and "items.0.product_id" in refused.json["errors"], refused.json
     assert "archived" in refused.json["errors"]["items.0.product_id"][0]
 
@@ -120,6 +120,38 @@ def test_archived_product_cannot_be_added_but_a_line_that_has_it_may_stay(client
     added = {**items[0], "product_id": honey.id, "unit": "PCE"}
     refused = client.patch(base, json={"items": [*items, added]}, headers={**auth, "If-Match": kept.headers["ETag"]})
     assert refused.status_code == 422 and "items.1.product_id" in refused.json["errors"], refused.json
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_shipment(client, auth, payload, db):
+    from border_trade.shipments.models import Shipment
+
+    body = payload()
+    headers = {**auth, "Idempotency-Key": "erp-order-4711"}
+    first = client.post("/api/v1/shipments", json=body, headers=headers)
+    again = client.post("/api/v1/shipments", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, again.json
+    assert again.json["id"] == first.json["id"] and again.json["reference"] == first.json["reference"]
+    assert again.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert db.session.query(Shipment).count() == 1
+
+    other = client.post("/api/v1/shipments", json={**body, "incoterm": "DDP"}, headers=headers)
+    assert other.status_code == 422 and "Idempotency-Key" in other.json["errors"], other.json
+    assert client.post("/api/v1/shipments", json=body, headers=auth).status_code == 201  # no key: a new one
+    assert db.session.query(Shipment).count() == 2
+
+
+def test_idempotency_keys_belong_to_their_user_and_must_be_short(client, auth, payload, token_for, exporter, db):
+    from border_trade.shipments.models import Shipment
+
+    body = payload()
+    first = client.post("/api/v1/shipments", json=body, headers={**auth, "Idempotency-Key": "k-1"})
+    colleague = token_for(make_user(Role.EXPORTER, organisation=exporter.organisation))
+    second = client.post("/api/v1/shipments", json=body, headers={**colleague, "Idempotency-Key": "k-1"})
+    assert second.status_code == 201 and second.json["id"] != first.json["id"]
+    too_long = client.post("/api/v1/shipments", json=body, headers={**auth, "Idempotency-Key": "x" * 65})
+    assert too_long.status_code == 400 and "Idempotency-Key" in too_long.json["errors"]
+    assert db.session.query(Shipment).count() == 2
 
 
 def test_closed_gate_is_refused(client, auth, payload, db):

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ... import idempotency
 from ...audit.services import record
 from ...auth.permissions import require
 from ...documents.rules import item_problems, normalize_origin_criterion
@@ -31,8 +32,11 @@ SHIPMENT_FIELDS = (
 )
 
 
-def create_shipment(user, data, *, now=None):
-    """Create a draft shipment for the user's organisation."""
+def create_shipment(user, data, *, now=None, idempotency_key=None):
+    """Create a draft shipment for the user's organisation.
+
+    `idempotency_key` (key, request hash): stored with the new shipment's id in the same transaction.
+    """
     require(user, "shipment.write")
     now = now or utcnow()
     shipment = Shipment(organisation_id=user.organisation_id, created_by=user, status=ShipmentStatus.DRAFT)
@@ -42,8 +46,34 @@ def create_shipment(user, data, *, now=None):
     add_status_event(shipment, to=ShipmentStatus.DRAFT, actor=user, now=now, event="created")
     db.session.flush()
     record("shipment.create", actor=user, obj=shipment, after=snapshot(shipment))
+    if idempotency_key:
+        key, hashed = idempotency_key
+        idempotency.remember(user, key, hashed, 201, {"id": shipment.id, "reference": shipment.reference}, now)
     db.session.commit()
     return shipment
+
+
+def create_shipment_once(user, data, *, key, request_hash, now=None):
+    """Create a draft shipment unless a request with this Idempotency-Key already did; return (shipment, replayed).
+
+    Without a key every request creates one. With a key, a retry (the answer was lost, the client timed out) gets
+    the shipment the first request created, however many times it is sent or however two copies race.
+    """
+    idempotency.check_key(key, required=False)
+    if not key:
+        return create_shipment(user, data, now=now), False
+    require(user, "shipment.write")
+    previous = idempotency.replay(user, key, request_hash)
+    if previous is None:
+        try:
+            return create_shipment(user, data, now=now, idempotency_key=(key, request_hash)), False
+        except sa.exc.IntegrityError:
+            db.session.rollback()  # a copy of this request committed first: answer with its shipment
+            previous = idempotency.replay(user, key, request_hash)
+            if previous is None:
+                raise
+    _status, body = previous
+    return visible_shipment_or_404(user, body["id"]), True
 
 
 def update_shipment(user, id_or_reference, data, *, if_match=None, now=None):
