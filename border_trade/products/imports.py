@@ -12,8 +12,7 @@ from .models import Product
 from .schemas import ProductInSchema
 
 # the very checks create_product runs (HS code in the catalogue, province known), and its audit snapshot
-from .services import _apply as apply_checked
-from .services import _snapshot as snapshot
+from .services import apply_fields, snapshot
 
 COLUMNS = tuple(ProductInSchema().fields)
 NORMALISE = {"hs_code": hs_code_text}
@@ -35,7 +34,7 @@ def check_product_rows(user, rows):
             row.errors = flatten_errors(error.messages)
             continue
         try:
-            apply_checked(Product(organisation_id=user.organisation_id), data)
+            apply_fields(Product(organisation_id=user.organisation_id), data)
         except Invalid as error:
             row.errors = {name: [str(m) for m in messages] for name, messages in (error.errors or {}).items()}
             continue
@@ -58,7 +57,7 @@ def import_products(user, rows):
     try:
         for row in rows:
             product = Product(organisation_id=user.organisation_id)
-            apply_checked(product, row.data)
+            apply_fields(product, row.data)
             db.session.add(product)
             products.append(product)
         db.session.flush()

@@ -30,7 +30,8 @@ FIELDS = (
 )
 
 
-def _snapshot(product):
+def snapshot(product):
+    """Return the product's fields as the audit trail records them."""
     return {
         name: (str(v) if v is not None and not isinstance(v, int | str) else v)
         for name in FIELDS
@@ -38,7 +39,8 @@ def _snapshot(product):
     }
 
 
-def _apply(product, data):
+def apply_fields(product, data):
+    """Set a product's fields from checked input; raise Invalid naming each bad field (nothing is committed)."""
     errors = {}
     if "hs_code" in data and db.session.get(HsCode, data["hs_code"]) is None:
         errors["hs_code"] = [_("This HS code is not in the catalogue.")]
@@ -59,10 +61,10 @@ def create_product(user, data):
     """Add an OCOP product to the user's organisation catalogue."""
     require(user, "product.write")
     product = Product(organisation_id=user.organisation_id)
-    _apply(product, data)
+    apply_fields(product, data)
     db.session.add(product)
     db.session.flush()
-    record("product.create", actor=user, obj=product, after=_snapshot(product))
+    record("product.create", actor=user, obj=product, after=snapshot(product))
     db.session.commit()
     return product
 
@@ -72,10 +74,10 @@ def update_product(user, product_id, data, *, if_match=None):
     product = visible_product_or_404(user, product_id, lock=True)
     require(user, "product.write", product)
     check_version(product, if_match)
-    before = _snapshot(product)
-    _apply(product, data)
+    before = snapshot(product)
+    apply_fields(product, data)
     db.session.flush()
-    record("product.update", actor=user, obj=product, before=before, after=_snapshot(product))
+    record("product.update", actor=user, obj=product, before=before, after=snapshot(product))
     db.session.commit()
     return product
 

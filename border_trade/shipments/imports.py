@@ -17,7 +17,7 @@ from .services import update_shipment
 from .services.common import facts_of
 
 # the very per-line database checks update_shipment runs (product of the organisation, HS code in the catalogue)
-from .services.create import _replace_items as replace_items_checked
+from .services.create import replace_items
 from .workflow import EDITABLE
 
 COLUMNS = tuple(ItemInSchema().fields)
@@ -68,7 +68,7 @@ def check_item_rows(user, id_or_reference, rows):
             vehicle_plate=shipment.vehicle_plate,
             planned_crossing_on=shipment.planned_crossing_on,
         )
-        problems = replace_items_checked(trial, [row.data for row in loaded], user.organisation_id)
+        problems = replace_items(trial, [row.data for row in loaded], user.organisation_id)
         if not problems:
             problems = {path: [str(m) for m in messages] for path, messages in item_problems(facts_of(trial)).items()}
         _attach(problems, loaded, general)

@@ -132,7 +132,7 @@ def _apply(shipment, data, user, now, *, creating):
     if shipment.regime is None:
         shipment.regime = Regime.EXPORT
     if "items" in data:
-        errors.update(_replace_items(shipment, data["items"], user.organisation_id))
+        errors.update(replace_items(shipment, data["items"], user.organisation_id))
     if not errors:
         problems = item_problems(facts_of(shipment))
         errors.update({path: [str(m) for m in messages] for path, messages in problems.items()})
@@ -143,7 +143,8 @@ def _apply(shipment, data, user, now, *, creating):
         setattr(shipment, name, getattr(totals, name))
 
 
-def _replace_items(shipment, items, organisation_id):
+def replace_items(shipment, items, organisation_id):
+    """Replace the shipment's goods lines with checked ones; return {field path: messages} (nothing replaced then)."""
     errors = {}
     product_ids = {i["product_id"] for i in items if i.get("product_id")}
     products = {
