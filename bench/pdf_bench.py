@@ -165,7 +165,7 @@ def reportlab_floor(data):
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from border_trade.documents.pdf import layout
+    from border_trade.documents.pdf import formats
     from border_trade.documents.pdf.fonts import KHMER, SANS, SANS_BOLD
 
     latin = ParagraphStyle("floor-latin", fontName=SANS, fontSize=8, leading=10)
@@ -185,9 +185,9 @@ def reportlab_floor(data):
                 ],
                 line.hs8,
                 line.unit,
-                layout.decimal(line.quantity, lang),
-                layout.price(line.unit_price, currency, lang),
-                layout.money(line.amount, currency, lang),
+                formats.decimal(line.quantity, lang),
+                formats.price(line.unit_price, currency, lang),
+                formats.money(line.amount, currency, lang),
             ]
         )
     table = Table(rows, repeatRows=1, colWidths=[20, 244, 51, 31, 48, 54, 74])
@@ -210,17 +210,17 @@ def weasyprint_document(data):
     """Return a function rendering the same invoice from HTML with WeasyPrint and the same Noto faces."""
     from weasyprint import HTML
 
-    from border_trade.documents.pdf import layout
+    from border_trade.documents.pdf import cells, formats
     from border_trade.documents.pdf.fonts import register_fonts
 
     faces = register_fonts()
     lang, currency = data.languages[0], data.totals.currency
 
     def both(key):
-        return "<br>".join(html.escape(text) for text in layout.unique(data.label(key)))
+        return "<br>".join(html.escape(text) for text in cells.unique(data.label(key)))
 
     def texts(values):
-        return "<br>".join(html.escape(text) for text in layout.unique(values))
+        return "<br>".join(html.escape(text) for text in cells.unique(values))
 
     font_faces = "\n".join(
         f"@font-face {{ font-family: '{family}'; src: url('{faces[name].as_uri()}'); font-weight: {weight}; }}"
@@ -234,16 +234,16 @@ def weasyprint_document(data):
     rows = "\n".join(
         f"<tr><td>{line.position}</td><td>{texts(line.description)}"
         f"{'<br><small>OCOP ' + '★' * line.ocop_stars + '</small>' if line.ocop_stars else ''}"
-        f"</td><td>{line.hs8}</td><td>{line.unit}</td><td class=n>{layout.decimal(line.quantity, lang)}</td>"
-        f"<td class=n>{layout.price(line.unit_price, currency, lang)}</td>"
-        f"<td class=n>{layout.money(line.amount, currency, lang)}</td></tr>"
+        f"</td><td>{line.hs8}</td><td>{line.unit}</td><td class=n>{formats.decimal(line.quantity, lang)}</td>"
+        f"<td class=n>{formats.price(line.unit_price, currency, lang)}</td>"
+        f"<td class=n>{formats.money(line.amount, currency, lang)}</td></tr>"
         for line in data.lines
     )
     terms = "".join(
         f"<td><small>{both(key)}</small><br>{html.escape(value)}</td>"
         for key, value in (
             ("invoice_no", data.invoice_no),
-            ("invoice_on", layout.day(data.invoice_on, lang)),
+            ("invoice_on", formats.day(data.invoice_on, lang)),
             ("shipment_reference", data.reference),
             ("vehicle", data.transport.vehicle_plate),
         )
@@ -273,7 +273,7 @@ thead {{ display: table-header-group; background: #ececec; }} tr {{ page-break-i
     }</tr></thead>
 <tbody>{rows}
 <tr><td></td><td colspan=5><b>{both("total")}</b></td>
-<td class=n><b>{texts(layout.money_texts(data.totals.value, currency, data.languages))}</b></td></tr></tbody></table>
+<td class=n><b>{texts(formats.money_texts(data.totals.value, currency, data.languages))}</b></td></tr></tbody></table>
 </body></html>"""
     return lambda: HTML(string=document).write_pdf()
 

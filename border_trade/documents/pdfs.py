@@ -35,6 +35,7 @@ from ..types import utcnow
 from .models import Document, DocumentType, IssuedPdf, PdfKind
 from .pdf import form_d, invoice, layout, manifest, packing_list
 from .pdf.fonts import register_fonts
+from .pdf.formats import LOCAL_TZ
 from .pdf.model import DocumentData, Line, Paper, Party, Totals, Transport
 
 BUILDERS = {
@@ -208,7 +209,7 @@ def _sha256(content: bytes) -> str:
 
 def for_record(content: DocumentData, issued: IssuedPdf) -> DocumentData:
     """Return the document data stamped with a record's number, revision, issue time and verification address."""
-    issued_on = issued.issued_at.astimezone(layout.LOCAL_TZ).date()
+    issued_on = issued.issued_at.astimezone(LOCAL_TZ).date()
     return replace(
         content,
         number=issued.number,
@@ -227,7 +228,7 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
     prints no stars. Number, revision and issue time are filled in by ``for_record``.
     """
     labels = translated_labels(kind, languages)
-    as_of = max(now.astimezone(layout.LOCAL_TZ).date(), shipment.planned_crossing_on)
+    as_of = max(now.astimezone(LOCAL_TZ).date(), shipment.planned_crossing_on)
     _load_products(shipment)
     papers = [
         document
@@ -237,7 +238,7 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
     numbers = {document.type: document.number for document in papers}
     organisation = shipment.organisation
     gate = shipment.exit_gate
-    shipped = shipment.crossed_at.astimezone(layout.LOCAL_TZ).date() if shipment.crossed_at else None
+    shipped = shipment.crossed_at.astimezone(LOCAL_TZ).date() if shipment.crossed_at else None
     return DocumentData(
         kind=kind.value,
         languages=languages,

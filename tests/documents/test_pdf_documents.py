@@ -22,7 +22,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from border_trade.auth.models import Role
 from border_trade.documents import pdfs
 from border_trade.documents.models import Document, DocumentType, IssuedPdf, PdfKind
-from border_trade.documents.pdf import form_d, layout
+from border_trade.documents.pdf import cells, form_d, formats
 from border_trade.documents.pdf.model import printed_criterion
 from border_trade.extensions import babel
 from border_trade.seed.demo import load_rates
@@ -454,10 +454,10 @@ def test_every_field_thousands_of_characters_long_still_gives_a_pdf(shipment, ki
 
 
 def test_clip_keeps_clusters_and_line_breaks_within_the_limit():
-    assert layout.clip("x" * 320, 320) == "x" * 320
-    cut = layout.clip("ក្ស" * 200, 100)
+    assert cells.clip("x" * 320, 320) == "x" * 320
+    cut = cells.clip("ក្ស" * 200, 100)
     assert cut.endswith("…") and len(cut) <= 100 and cut[:-1] == "ក្ស" * ((len(cut) - 1) // 3)
-    assert layout.clip("a\n" * 50, 80).count("\n") == 80 // layout.CHARS_PER_LINE_BREAK
+    assert cells.clip("a\n" * 50, 80).count("\n") == 80 // cells.CHARS_PER_LINE_BREAK
 
 
 # --- content rules -----------------------------------------------------------------------------------------------
@@ -598,11 +598,11 @@ def test_invoice_totals_follow_each_locale(pdf_file):
 
 def test_money_per_locale():
     nbsp = "\xa0"
-    assert layout.money(Decimal("1234567.5"), "VND", "vi") == f"1.234.568{nbsp}₫"  # VND: no decimals
-    assert layout.money(Decimal("1234567.5"), "USD", "vi") == f"1.234.567,50{nbsp}US$"  # USD: two
-    assert layout.money(Decimal("1234567.5"), "KHR", "km") == "1,234,568៛"  # riel: whole
-    assert layout.money(Decimal("1234567.5"), "KHR", "vi") == f"1.234.568{nbsp}KHR"
-    assert layout.money(Decimal("1234567.5"), "USD", "en") == "$1,234,567.50"
+    assert formats.money(Decimal("1234567.5"), "VND", "vi") == f"1.234.568{nbsp}₫"  # VND: no decimals
+    assert formats.money(Decimal("1234567.5"), "USD", "vi") == f"1.234.567,50{nbsp}US$"  # USD: two
+    assert formats.money(Decimal("1234567.5"), "KHR", "km") == "1,234,568៛"  # riel: whole
+    assert formats.money(Decimal("1234567.5"), "KHR", "vi") == f"1.234.568{nbsp}KHR"
+    assert formats.money(Decimal("1234567.5"), "USD", "en") == "$1,234,567.50"
 
 
 # --- Khmer shaping --------------------------------------------------------------------------------------------

@@ -5,21 +5,10 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from .layout import (
-    OcopMark,
-    cell,
-    columns,
-    day,
-    decimal,
-    fractions,
-    grid,
-    labelled,
-    money,
-    money_texts,
-    opening,
-    price,
-    render,
-)
+from .blocks import OcopMark, columns, fractions, grid, opening
+from .cells import cell, labelled
+from .formats import day, decimal, money, money_texts, price
+from .layout import render
 from .model import N_, DocumentData, Line
 
 KIND = "commercial-invoice"

@@ -9,24 +9,15 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from .blocks import columns, facts_grid, fractions, grid, title
+from .cells import cell, joined, labelled
 from .fonts import SANS_BOLD
+from .formats import day, decimal
+from .geometry import GRID
 from .invoice import description
-from .layout import (
-    GRID,
-    cell,
-    columns,
-    day,
-    decimal,
-    facts_grid,
-    fractions,
-    grid,
-    joined,
-    labelled,
-    render,
-    table_font_commands,
-    title,
-)
+from .layout import render
 from .model import N_, DocumentData, Paper
+from .styles import table_font_commands
 
 KIND = "crossing-manifest"
 LABELS = {

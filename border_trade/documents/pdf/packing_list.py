@@ -5,9 +5,12 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from .blocks import columns, grid, opening, signature_block
+from .cells import cell
 from .fonts import SANS_BOLD
+from .formats import day, decimal
 from .invoice import description
-from .layout import cell, columns, day, decimal, grid, opening, render, signature_block
+from .layout import render
 from .model import N_, DocumentData
 
 KIND = "packing-list"
