@@ -2,11 +2,12 @@
 
 import functools
 
-from flask import request
+from flask import Response, request
 from flask_login import current_user
 
 from .auth.permissions import can, require
 from .errors import Unauthorized
+from .spreadsheets import SheetError, stash_upload, template_csv
 
 MAX_PAGE = 100_000
 
@@ -53,6 +54,31 @@ def attach_errors(form, errors, names=None):
         else:
             field.errors = [*field.errors, *messages]
     return general
+
+
+def csv_template(columns, filename):
+    """Answer an empty table to fill in for an import: the header row it expects, as a CSV download."""
+    return Response(
+        template_csv(columns),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
+
+
+def keep_upload(form, read_rows, **stash):
+    """Read the import form's file with `read_rows` (content, filename); keep it and return its key, or None
+    with the reason on the form's file field when it is no readable table."""
+    if not form.validate_on_submit():
+        return None
+    upload = form.file.data
+    content = upload.read() if upload else b""
+    filename = upload.filename if upload else ""
+    try:
+        read_rows(content, filename)
+    except SheetError as error:
+        form.file.errors = [error.message]
+        return None
+    return stash_upload(content, filename, owner_id=me().id, **stash)
 
 
 def has_khmer(text):

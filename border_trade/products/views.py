@@ -1,7 +1,7 @@
 """Pages of the OCOP catalogue: list and search, add and edit, archive, bulk import from CSV or XLSX."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from marshmallow import ValidationError
@@ -13,9 +13,9 @@ from ..extensions import db
 from ..gates.models import Province
 from ..gates.queries import list_provinces_query
 from ..i18n import localized
-from ..pages import attach_errors, me, page_number, requires, template_helpers
+from ..pages import attach_errors, csv_template, keep_upload, me, page_number, requires, template_helpers
 from ..shipments.models import HsCode
-from ..spreadsheets import SheetError, drop_upload, load_upload, stash_upload, template_csv
+from ..spreadsheets import drop_upload, load_upload
 from . import imports, queries, services
 from .forms import ConfirmForm, ImportForm, ProductForm, ProductSearchForm
 from .models import Product
@@ -120,30 +120,17 @@ def archive(product_id):
 @requires("product.write")
 def import_template():
     """Download an empty products table: the header row the import expects."""
-    return Response(
-        template_csv(imports.COLUMNS),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=products-template.csv"},
-    )
+    return csv_template(imports.COLUMNS, "products-template.csv")
 
 
 @blp.route("/import", methods=["GET", "POST"])
 @requires("product.write")
 def import_upload():
     """Upload a CSV or XLSX table of products; it is kept on the server and checked row by row."""
-    user = me()
     form = ImportForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        content = upload.read() if upload else b""
-        filename = upload.filename if upload else ""
-        try:
-            imports.read_product_rows(content, filename)
-        except SheetError as error:
-            form.file.errors = [error.message]
-        else:
-            key = stash_upload(content, filename, owner_id=user.id, kind=IMPORT_KIND)
-            return redirect(url_for("products.import_preview", key=key))
+    key = keep_upload(form, imports.read_product_rows, kind=IMPORT_KIND)
+    if key:
+        return redirect(url_for("products.import_preview", key=key))
     status = 422 if form.is_submitted() else 200
     return render_template("products/import.html", form=form, columns=imports.COLUMNS), status
 

@@ -1,13 +1,13 @@
 """Adding goods lines to a draft shipment from a CSV or XLSX table: upload, preview with errors, confirm."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ...errors import Invalid
 from ...extensions import db
-from ...pages import me, requires
-from ...spreadsheets import SheetError, drop_upload, load_upload, stash_upload, template_csv
+from ...pages import csv_template, keep_upload, me, requires
+from ...spreadsheets import drop_upload, load_upload
 from .. import imports
 from ..forms import ConfirmForm, ItemsImportForm
 from . import blp
@@ -19,31 +19,18 @@ IMPORT_KIND = "shipment_items"
 @requires("shipment.write")
 def import_template():
     """Download an empty goods-lines table: the header row the import expects."""
-    return Response(
-        template_csv(imports.COLUMNS),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=shipment-items-template.csv"},
-    )
+    return csv_template(imports.COLUMNS, "shipment-items-template.csv")
 
 
 @blp.route("/<int:shipment_id>/import", methods=["GET", "POST"])
 @requires("shipment.write")
 def import_upload(shipment_id):
     """Upload a table of goods lines for a draft shipment; it is kept on the server and checked row by row."""
-    user = me()
-    shipment = imports.importable_shipment(user, shipment_id)
+    shipment = imports.importable_shipment(me(), shipment_id)
     form = ItemsImportForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        content = upload.read() if upload else b""
-        filename = upload.filename if upload else ""
-        try:
-            imports.read_item_rows(content, filename)
-        except SheetError as error:
-            form.file.errors = [error.message]
-        else:
-            key = stash_upload(content, filename, owner_id=user.id, kind=IMPORT_KIND, target=shipment.id)
-            return redirect(url_for("shipments.import_preview", shipment_id=shipment.id, key=key))
+    key = keep_upload(form, imports.read_item_rows, kind=IMPORT_KIND, target=shipment.id)
+    if key:
+        return redirect(url_for("shipments.import_preview", shipment_id=shipment.id, key=key))
     status = 422 if form.is_submitted() else 200
     return render_template("shipments/import.html", form=form, shipment=shipment, columns=imports.COLUMNS), status
 
