@@ -3,6 +3,7 @@ refusals are shown; the camera reads the manifest's QR code."""
 
 import base64
 import json
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -208,6 +209,25 @@ def test_a_gate_page_reloaded_without_network_opens_from_the_kept_copy(page, liv
 
     page.goto("/login")  # the sign-in page forgets the kept pages: they hold an officer's queue
     page.wait_for_function("caches.keys().then(keys => !keys.includes('border-trade-gate'))")
+
+
+@pytest.mark.parametrize("lang", ["km", "vi", "en"])
+def test_tap_times_are_on_the_24_hour_clock_of_the_gates_in_every_language(page, live_server, sign_in, lang):
+    reference = submitted_shipment(live_server, plate=f"70H-555.1{len(lang)}")
+    open_gate(page, sign_in)
+    page.goto(f"/lang/{lang}?next=/gate/MOC-BAI")
+    page.wait_for_selector("#gate-app")
+    page.context.set_offline(True)
+    record(page, reference, "arrived")
+    tapped = page.locator("#outbox-list li .outbox-meta").first.inner_text()
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    shown = re.search(r"(\d{2}):(\d{2})", tapped)
+    assert shown, tapped
+    minutes = int(shown.group(1)) * 60 + int(shown.group(2))
+    assert abs(minutes - (now.hour * 60 + now.minute)) % (24 * 60) <= 2, tapped  # Vietnam's time, 24-hour
+    assert not re.search(r"AM|PM|SA|CH|ព្រឹក|ល្ងាច|រសៀល", tapped), tapped
+    page.context.set_offline(False)
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)
 
 
 FAST_CLOCK = """(() => {

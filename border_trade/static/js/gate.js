@@ -96,7 +96,13 @@
   function clock(value) {
     var date = value instanceof Date ? value : new Date(value);
     try {
-      return date.toLocaleTimeString(config.lang, { hour: "2-digit", minute: "2-digit" });
+      // the 24-hour clock of border work, in the gates' time zone whatever the tablet is set to
+      return date.toLocaleTimeString(config.lang, {
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+        timeZone: "Asia/Ho_Chi_Minh",
+      });
     } catch (error) {
       return pad(date.getHours()) + ":" + pad(date.getMinutes());
     }
