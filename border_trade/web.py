@@ -1,11 +1,14 @@
 """Request hooks shared by pages and API: request id, locale refresh, security headers, template helpers."""
 
+import logging
 import uuid
 
+import sqlalchemy as sa
 from flask import g, request
 from flask_babel import refresh as refresh_locale
 from werkzeug.routing import IntegerConverter
 
+from .extensions import db
 from .form_messages import install_form_messages
 from .formatting import register_formatting
 from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
@@ -18,6 +21,8 @@ CSP = (
 
 
 MAX_ID = 2**31 - 1
+
+log = logging.getLogger(__name__)
 
 
 class IdConverter(IntegerConverter):
@@ -43,6 +48,17 @@ def install_request_hooks(app):
         # Flask-Babel caches the locale on `g`, which a request shares with an app context pushed around it
         # (tests, CLI): let every request choose its own language.
         refresh_locale()
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
+    @app.teardown_appcontext
+    def _close_session(error):
+        """Close the request's session; when the database went away after the answer was made (the rollback of
+        closing fails), log it and drop the session instead of letting the server turn the answer into a 500."""
+        try:
+            db.session.remove()
+        except sa.exc.SQLAlchemyError:
+            log.warning("closing the database session failed; the connection is discarded", exc_info=True)
+            db.session.registry.clear()
 
     @app.after_request
     def _security_headers(response):

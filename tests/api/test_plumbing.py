@@ -112,3 +112,28 @@ def test_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_database_lost_while_closing_the_session_leaves_the_answer_alone(tmp_path, monkeypatch, caplog):
+    """PostgreSQL stopped right after a request's work: the ROLLBACK of closing its session fails, and the answer
+    already made must still go out (it used to become gunicorn's HTML 500)."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'db.sqlite'}"
+
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+
+    def lost(self):
+        raise sa.exc.OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+
+    monkeypatch.setattr(Session, "close", lost)
+    client = app.test_client()
+    first = client.get("/api/v1/health")
+    assert first.status_code == 200 and first.json["database"] == "ok"
+    assert "closing the database session failed" in caplog.text
+    monkeypatch.undo()
+    assert client.get("/api/v1/health").status_code == 200  # a fresh session for the next request
