@@ -19,35 +19,40 @@ def needs_postgres():
         pytest.skip("concurrency tests run on PostgreSQL (set TEST_DATABASE_URL)")
 
 
-def test_references_are_unique_under_concurrent_creation(app, needs_postgres, exporter, payload):
-    body = payload()
-    from border_trade.shipments.schemas import ShipmentInSchema
+def race(app, user_id, threads, work):
+    """Run `work(user)` in `threads` threads released at once, each in its own app context and session;
+    return the results, failing the test on any exception."""
+    from border_trade.auth.models import User
 
-    data = ShipmentInSchema().load(body)
-    user_id = exporter.id
-    barrier = threading.Barrier(12)
-    errors, references = [], []
+    barrier = threading.Barrier(threads)
+    errors, results = [], []
 
     def worker():
         with app.app_context():
-            from border_trade.auth.models import User
-
             user = db.session.get(User, user_id)
             barrier.wait()
             try:
-                for _ in range(3):
-                    references.append(create_shipment(user, dict(data)).reference)
+                results.append(work(user))
             except Exception as error:
                 errors.append(error)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker) for _ in range(12)]
-    for thread in threads:
+    running = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in running:
         thread.start()
-    for thread in threads:
+    for thread in running:
         thread.join(60)
     assert not errors, errors
+    return results
+
+
+def test_references_are_unique_under_concurrent_creation(app, needs_postgres, exporter, payload):
+    from border_trade.shipments.schemas import ShipmentInSchema
+
+    data = ShipmentInSchema().load(payload())
+    batches = race(app, exporter.id, 12, lambda user: [create_shipment(user, dict(data)).reference for _ in range(3)])
+    references = [reference for batch in batches for reference in batch]
     assert len(references) == len(set(references)) == 36
     year = (date.today() + timedelta(days=5)).year
     assert sorted(references) == [f"BT-{year}-{n:06d}" for n in range(1, 37)]
@@ -56,36 +61,19 @@ def test_references_are_unique_under_concurrent_creation(app, needs_postgres, ex
 
 def test_racing_copies_of_one_keyed_request_create_one_shipment(app, needs_postgres, exporter, payload):
     from border_trade import idempotency
-    from border_trade.auth.models import User
     from border_trade.shipments.schemas import ShipmentInSchema
     from border_trade.shipments.services import create_shipment_once
 
     body = payload()
     hashed = idempotency.request_hash({"endpoint": "POST /api/v1/shipments"}, body)
-    user_id = exporter.id
-    barrier = threading.Barrier(8)
-    errors, answers = [], []
 
-    def worker():
-        with app.app_context():
-            user = db.session.get(User, user_id)
-            barrier.wait()
-            try:
-                shipment, replayed = create_shipment_once(
-                    user, ShipmentInSchema().load(body), key="erp-race-1", request_hash=hashed
-                )
-                answers.append((shipment.id, replayed))
-            except Exception as error:
-                errors.append(error)
-            finally:
-                db.session.remove()
+    def send(user):
+        shipment, replayed = create_shipment_once(
+            user, ShipmentInSchema().load(body), key="erp-race-1", request_hash=hashed
+        )
+        return shipment.id, replayed
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
+    answers = race(app, exporter.id, 8, send)
     assert len({shipment_id for shipment_id, _replayed in answers}) == 1 and len(answers) == 8
     assert sorted(replayed for _id, replayed in answers) == [False] + [True] * 7
     assert db.session.query(Shipment).count() == 1
