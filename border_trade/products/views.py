@@ -132,7 +132,15 @@ def import_upload():
     if key:
         return redirect(url_for("products.import_preview", key=key))
     status = 422 if form.is_submitted() else 200
-    return render_template("products/import.html", form=form, columns=imports.COLUMNS), status
+    return render_template(
+        "imports/upload.html",
+        title=_("Import products"),
+        template_url=url_for("products.import_template"),
+        back_url=url_for("products.index"),
+        back_label=_("Back to the catalogue"),
+        form=form,
+        columns=imports.COLUMNS,
+    ), status
 
 
 @blp.route("/import/<key>", methods=["GET", "POST"])

@@ -261,3 +261,15 @@ def test_import_upload_page_renders(login_as):
     shipment = make_shipment(client.user.organisation)
     page = client.get(f"/shipments/{shipment.id}/import")
     assert page.status_code == 200 and b'id="import-form"' in page.data
+
+
+def test_both_upload_pages_link_their_template_and_their_way_back(login_as, exporter, draft):
+    client = login_as(exporter)
+    products = client.get("/products/import").text
+    assert 'id="template-link" href="/products/import/template.csv"' in products
+    assert 'btn-lg" href="/products">' in products
+    items = client.get(item_url(draft)).text
+    assert 'id="template-link" href="/shipments/import/template.csv"' in items
+    assert f'btn-lg" href="/shipments/{draft.id}">{draft.reference}</a>' in items
+    assert f"· {draft.reference}</h1>" in items and "·" not in products.split("<h1")[1].split("</h1>")[0]
+    assert ", ".join(ITEM_COLUMNS) in items and ", ".join(PRODUCT_COLUMNS) in products

@@ -32,7 +32,16 @@ def import_upload(shipment_id):
     if key:
         return redirect(url_for("shipments.import_preview", shipment_id=shipment.id, key=key))
     status = 422 if form.is_submitted() else 200
-    return render_template("shipments/import.html", form=form, shipment=shipment, columns=imports.COLUMNS), status
+    return render_template(
+        "imports/upload.html",
+        title=_("Import goods lines"),
+        subtitle=shipment.reference,
+        template_url=url_for("shipments.import_template"),
+        back_url=url_for("shipments.detail", shipment_id=shipment.id),
+        back_label=shipment.reference,
+        form=form,
+        columns=imports.COLUMNS,
+    ), status
 
 
 @blp.route("/<int:shipment_id>/import/<key>", methods=["GET", "POST"])
