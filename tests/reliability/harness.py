@@ -154,6 +154,13 @@ def migrate_and_seed(url, folder):
 # -- seed: users, tokens, submitted shipments --------------------------------------------------------------------
 
 
+def world_for_load(url, folder, duration):
+    """Migrate and seed a new database, then seed enough submitted shipments for `duration` seconds of arrivals
+    (the runs so far sent about 70 arrivals a second; 150 a second leaves room)."""
+    migrate_and_seed(url, folder)
+    return seed_world(url, shipments=max(600, duration * 150))
+
+
 def seed_world(url, *, shipments):
     """Add an admin, an exporter with a product, a MOC-BAI officer (each with an API token) and `shipments`
     submitted shipments leaving through MOC-BAI; return what the load generator needs."""

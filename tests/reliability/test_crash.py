@@ -7,12 +7,11 @@ from tests.reliability.harness import (
     Gunicorn,
     Load,
     fresh_database,
-    migrate_and_seed,
     record_measurements,
     retry_unacknowledged,
     seconds,
-    seed_world,
     wait_until,
+    world_for_load,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
@@ -22,8 +21,7 @@ def test_killed_worker_and_master_lose_no_acknowledged_event(workdir):
     duration = seconds()
     faults = {}
     with fresh_database("crash") as url:
-        migrate_and_seed(url, workdir)
-        world = seed_world(url, shipments=max(600, duration * 150))
+        world = world_for_load(url, workdir, duration)
         server = Gunicorn(url, workdir, workers=2)
         try:
             server.start()

@@ -10,11 +10,10 @@ from tests.reliability.harness import (
     Load,
     OwnPostgres,
     http,
-    migrate_and_seed,
     record_measurements,
     retry_unacknowledged,
     seconds,
-    seed_world,
+    world_for_load,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
@@ -29,8 +28,7 @@ def test_database_outage_answers_503_and_recovers_without_losing_records(workdir
     try:
         postgres.initdb().start()
         url = postgres.url
-        migrate_and_seed(url, workdir)
-        world = seed_world(url, shipments=max(600, duration * 150))
+        world = world_for_load(url, workdir, duration)
         server = Gunicorn(url, workdir, workers=2).start()
         load = Load(workdir, server.base, world, duration=duration).start()
         try:

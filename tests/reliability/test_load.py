@@ -7,10 +7,9 @@ from tests.reliability.harness import (
     Gunicorn,
     Load,
     fresh_database,
-    migrate_and_seed,
     record_measurements,
     seconds,
-    seed_world,
+    world_for_load,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
@@ -19,8 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.reliability]
 def test_sustained_load_answers_without_server_errors_and_loses_nothing(workdir):
     duration = seconds()
     with fresh_database("load") as url:
-        migrate_and_seed(url, workdir)
-        world = seed_world(url, shipments=max(600, duration * 150))
+        world = world_for_load(url, workdir, duration)
         server = Gunicorn(url, workdir, workers=2)
         try:
             server.start()
