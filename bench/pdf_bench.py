@@ -166,7 +166,7 @@ def reportlab_floor(data):
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     from border_trade.documents.pdf import formats
-    from border_trade.documents.pdf.fonts import KHMER, SANS, SANS_BOLD
+    from border_trade.pdf.fonts import KHMER, SANS, SANS_BOLD
 
     latin = ParagraphStyle("floor-latin", fontName=SANS, fontSize=8, leading=10)
     head = ParagraphStyle("floor-head", fontName=SANS_BOLD, fontSize=7, leading=9)
@@ -210,8 +210,9 @@ def weasyprint_document(data):
     """Return a function rendering the same invoice from HTML with WeasyPrint and the same Noto faces."""
     from weasyprint import HTML
 
-    from border_trade.documents.pdf import cells, formats
-    from border_trade.documents.pdf.fonts import register_fonts
+    from border_trade.documents.pdf import formats
+    from border_trade.pdf import cells
+    from border_trade.pdf.fonts import register_fonts
 
     faces = register_fonts()
     lang, currency = data.languages[0], data.totals.currency

@@ -25,10 +25,10 @@ from ..auth.permissions import require
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..i18n import LANGUAGES
+from ..pdf.fonts import register_fonts
 from ..shipments.queries import visible_shipment_or_404
 from ..types import utcnow
 from .models import IssuedPdf, PdfKind
-from .pdf.fonts import register_fonts
 from .pdf.formats import LOCAL_TZ
 from .pdf.model import DocumentData
 from .pdf_data import BUILDERS, KIND_CODES, document_data

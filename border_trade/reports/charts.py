@@ -16,8 +16,8 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 
-from ..documents.pdf import build_lock
-from ..documents.pdf.fonts import SANS, register_fonts
+from ..pdf import build_lock
+from ..pdf.fonts import SANS, register_fonts
 
 PALETTE = [
     colors.HexColor(c)

@@ -6,30 +6,27 @@ inside an app context. The output is deterministic: the same report gives the sa
 """
 
 from decimal import Decimal
-from functools import cache
 from io import BytesIO
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
-from ..documents.pdf import build_lock
-from ..documents.pdf.styles import doc_kwargs, khmer_styles, latin_styles, styles_for, table_font_commands
-from ..documents.pdf.text import has_khmer, paragraph
 from ..i18n import bilingual
+from ..pdf import build_lock
+from ..pdf.cells import style
+from ..pdf.palette import SHADE
+from ..pdf.styles import doc_kwargs, khmer_styles, latin_styles, styles_for
+from ..pdf.tables import ruled_table
+from ..pdf.text import has_khmer, paragraph
 from . import charts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 # Decree 30/2020: left 30-35 mm, right 15-20 mm, top and bottom 20-25 mm
 LEFT, RIGHT, TOP, BOTTOM = 30 * mm, 15 * mm, 20 * mm, 22 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
-GRID = colors.HexColor("#8a8a8a")
-SHADE = colors.HexColor("#ececec")
 
 
 def N_(msgid):  # noqa: N802  (marks a msgid for extraction; translated per language when printed)
@@ -97,15 +94,15 @@ class _Printer:
         return sep.join(self.texts(key, **params))
 
     def para(self, text, *, bold=False, align=None):
-        family = styles_for(text)
-        return paragraph(text, _aligned(family.bold if bold else family.cell, align))
+        kind = "bold" if bold else "cell"
+        return paragraph(text, style(kind, khmer=has_khmer(text), align=align or ""))
 
     def label(self, key, *, bold=True, align=None, **params):
         return self.para(self.text(key, **params), bold=bold, align=align)
 
     def header(self, key, *, align=None, **params):
         text = self.text(key, **params)
-        return paragraph(text, _aligned(_header_style(has_khmer(text)), align))
+        return paragraph(text, style("label", khmer=has_khmer(text), bold=True, align=align or ""))
 
     def number(self, value, places=0):
         if value is None:
@@ -135,36 +132,19 @@ class _Printer:
         return format_date(value, "dd/MM/yyyy", locale=self.lang)
 
 
-@cache
-def _header_style(khmer):
-    family = khmer_styles() if khmer else latin_styles()
-    return ParagraphStyle(f"{family.label.name}-header", parent=family.label, fontName=family.bold.fontName)
-
-
-@cache
-def _aligned(style, align):
-    if not align:
-        return style
-    return ParagraphStyle(
-        f"{style.name}-{align}", parent=style, alignment={"right": TA_RIGHT, "center": TA_CENTER}[align]
-    )
-
-
 def _grid(rows, widths, *, header_rows=1, total_row=False, align_right_from=1):
-    table = Table(rows, colWidths=widths, repeatRows=header_rows)
-    commands = [
-        *table_font_commands(),
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE),
-        ("ALIGN", (align_right_from, header_rows), (-1, -1), "RIGHT"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
+    commands = [("ALIGN", (align_right_from, header_rows), (-1, -1), "RIGHT")]
     if total_row:
         commands.append(("BACKGROUND", (0, -1), (-1, -1), SHADE))
-    table.setStyle(TableStyle(commands))
-    return table
+    return ruled_table(
+        rows,
+        widths,
+        header_rows=header_rows,
+        line_width=0.5,
+        valign="MIDDLE",
+        padding={"TOP": 2, "BOTTOM": 2},
+        commands=commands,
+    )
 
 
 def _summary(p, report):

@@ -22,9 +22,10 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from border_trade.auth.models import Role
 from border_trade.documents import pdfs
 from border_trade.documents.models import Document, DocumentType, IssuedPdf, PdfKind
-from border_trade.documents.pdf import cells, form_d, formats
+from border_trade.documents.pdf import form_d, formats
 from border_trade.documents.pdf.model import printed_criterion
 from border_trade.extensions import babel
+from border_trade.pdf import cells
 from border_trade.seed.demo import load_rates
 from border_trade.shipments.models import ShipmentStatus
 from tests.documents.test_pdf_text import hb_shape
@@ -642,7 +643,7 @@ def test_rendered_khmer_title_matches_harfbuzz(pdf_file, tmp_path):
     """Render the Khmer title (13 pt, bold) and compare its ink with HarfBuzz's own rendering of the string."""
     from PIL import Image, ImageChops
 
-    from border_trade.documents.pdf import fonts
+    from border_trade.pdf import fonts
 
     pdf = pdf_file("packing-list")
     # 13 pt at 144 dpi is 26 px. The title's second line is the Khmer one; crop the band it sits in.

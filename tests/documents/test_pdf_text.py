@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from border_trade.documents.pdf import build_lock, fonts, patches, styles, text
+from border_trade.pdf import build_lock, fonts, patches, styles, text
 
 VI_EXPORTER = "Người xuất khẩu"
 VI_GOODS = "Dưa lưới Tây Ninh"

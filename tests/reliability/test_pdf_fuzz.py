@@ -216,7 +216,7 @@ def test_pdf_builder_survives_arbitrary_text(name):
 @settings(max_examples=EXAMPLES * 8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(text=texts, width=st.floats(1, 600), size=st.floats(4, 40), bold=st.booleans())
 def test_break_lines_survives_arbitrary_text(text, width, size, bold):
-    from border_trade.documents.pdf.text import break_lines
+    from border_trade.pdf.text import break_lines
 
     TRIED["text.break_lines"] += 1
     lines = break_lines(text, width, size, bold=bold)
@@ -226,8 +226,8 @@ def test_break_lines_survives_arbitrary_text(text, width, size, bold):
 @settings(max_examples=EXAMPLES * 2, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(text=texts, kind=st.sampled_from(["body", "small", "label", "bold", "title", "cell"]), khmer=st.booleans())
 def test_paragraph_survives_arbitrary_text(text, kind, khmer):
-    from border_trade.documents.pdf import build_lock, styles
-    from border_trade.documents.pdf.text import paragraph
+    from border_trade.pdf import build_lock, styles
+    from border_trade.pdf.text import paragraph
 
     TRIED["text.paragraph"] += 1
     family = styles.khmer_styles() if khmer else styles.latin_styles()

@@ -1,8 +1,1 @@
-"""Low-level PDF text machinery: fonts, script-aware paragraphs, styles and the build lock."""
-
-from .lock import build_lock
-from .patches import apply_patches
-
-apply_patches()
-
-__all__ = ["build_lock"]
+"""The customs documents (invoice, packing list, Form D, crossing manifest), built on the shared `border_trade.pdf`."""

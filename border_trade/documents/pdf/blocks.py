@@ -9,13 +9,17 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, LongTable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from .cells import cell, clip, joined, labelled
-from .fonts import SANS_BOLD
-from .geometry import FRAME_WIDTH, GRID, SHADE
+from ...pdf.cells import cell, clip, joined, labelled
+from ...pdf.fonts import SANS_BOLD
+from ...pdf.palette import GRID
+from ...pdf.styles import table_font_commands
+from ...pdf.tables import ruled_table
+from .geometry import FRAME_WIDTH
 from .model import DocumentData, Texts
-from .styles import table_font_commands
+
+DOCUMENT_PADDING = {"LEFT": 3, "RIGHT": 3, "TOP": 2, "BOTTOM": 3}
 
 
 def grid(rows: list, widths: list[float], *, header_rows: int = 0, commands: Iterable[tuple] = ()) -> Table:
@@ -23,21 +27,15 @@ def grid(rows: list, widths: list[float], *, header_rows: int = 0, commands: Ite
     # A plain string prints on one line per line break, unwrapped: keep it to one clipped line.
     rows = [[" ".join(clip(c).split()) if isinstance(c, str) else c for c in row] for row in rows]
     # LongTable lays out only the rows each page needs, instead of re-measuring the rest at every split.
-    table = (LongTable if header_rows else Table)(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
-    style_commands = [
-        *table_font_commands(8),
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header_rows:
-        style_commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE))
-    style_commands.extend(commands)
-    table.setStyle(TableStyle(style_commands))
-    return table
+    return ruled_table(
+        rows,
+        widths,
+        header_rows=header_rows,
+        padding=DOCUMENT_PADDING,
+        long=bool(header_rows),
+        commands=commands,
+        hAlign="LEFT",
+    )
 
 
 def fractions(*parts: float, width: float = FRAME_WIDTH) -> list[float]:

@@ -12,13 +12,13 @@ from itertools import zip_longest
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from ...pdf.cells import cell, labelled
+from ...pdf.styles import table_font_commands
 from .blocks import columns, fractions, grid, tick_row
-from .cells import cell, labelled
 from .formats import day, decimal, money
 from .geometry import FRAME_WIDTH
 from .layout import render as render_pages
 from .model import N_, DocumentData, Line, Texts, printed_criterion
-from .styles import table_font_commands
 
 KIND = "co-form-d"
 LABELS = {

@@ -1,8 +1,7 @@
-"""The A4 page every document prints on: margins, the frame between header and footer, rule colours."""
+"""The A4 page every document prints on: margins, the frame between header and footer (colours: `pdf.palette`)."""
 
 from __future__ import annotations
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
@@ -12,8 +11,5 @@ HEADER_HEIGHT = 28 * mm  # from the top edge to the frame
 FOOTER_HEIGHT = 30 * mm  # from the bottom edge to the frame
 QR_SIZE = 22 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
-RULE = colors.HexColor("#777777")
-GRID = colors.HexColor("#8a8a8a")
-SHADE = colors.HexColor("#ececec")
 FOOTER_RULE_Y = FOOTER_HEIGHT - 3 * mm
 FOOTER_TEXT_WIDTH = FRAME_WIDTH - QR_SIZE - 4 * mm

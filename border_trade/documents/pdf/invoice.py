@@ -5,8 +5,8 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from ...pdf.cells import cell, labelled
 from .blocks import OcopMark, columns, fractions, grid, opening
-from .cells import cell, labelled
 from .formats import day, decimal, money, money_texts, price
 from .layout import render
 from .model import N_, DocumentData, Line

@@ -23,10 +23,12 @@ from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, PageTemplate
 
-from . import build_lock
+from ...pdf import build_lock
+from ...pdf.cells import FALLBACK_LIMITS, MAX_PRINTED_CHARS, cell, joined, layout_pass, para
+from ...pdf.fonts import register_fonts
+from ...pdf.palette import RULE
+from ...pdf.styles import doc_kwargs
 from .blocks import OcopMark
-from .cells import FALLBACK_LIMITS, MAX_PRINTED_CHARS, cell, joined, layout_pass, para
-from .fonts import register_fonts
 from .formats import LOCAL_TZ, moment
 from .geometry import (
     FOOTER_HEIGHT,
@@ -38,10 +40,8 @@ from .geometry import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     QR_SIZE,
-    RULE,
 )
 from .model import N_, DocumentData, Texts
-from .styles import doc_kwargs
 
 QR_FORM = "verifyQR"
 HEAD_FORM, FIRST_HEAD_FORM, FOOT_FORM = "pageHead", "firstPageHead", "pageFoot"

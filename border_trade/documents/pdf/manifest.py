@@ -9,15 +9,15 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from ...pdf.cells import cell, joined, labelled
+from ...pdf.fonts import SANS_BOLD
+from ...pdf.palette import GRID
+from ...pdf.styles import table_font_commands
 from .blocks import columns, facts_grid, fractions, grid, title
-from .cells import cell, joined, labelled
-from .fonts import SANS_BOLD
 from .formats import day, decimal
-from .geometry import GRID
 from .invoice import description
 from .layout import render
 from .model import N_, DocumentData, Paper
-from .styles import table_font_commands
 
 KIND = "crossing-manifest"
 LABELS = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-Texts = tuple[str, ...]
+from ...pdf.cells import Texts
 
 # Form D box 8 criteria that rest on a value content: box 9 then shows the FOB value.
 VALUE_CRITERIA_PREFIXES = ("RVC", "PC")

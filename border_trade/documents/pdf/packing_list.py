@@ -5,9 +5,9 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from ...pdf.cells import cell
+from ...pdf.fonts import SANS_BOLD
 from .blocks import columns, grid, opening, signature_block
-from .cells import cell
-from .fonts import SANS_BOLD
 from .formats import day, decimal
 from .invoice import description
 from .layout import render

@@ -15,10 +15,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from .fonts import BOLD_FACES, KHMER_BOLD, SANS_BOLD
-from .model import Texts
 from .styles import khmer_styles, latin_styles
 from .text import _KHMER_RANGES as KHMER_RANGES
 from .text import ScriptParagraph, escape, khmer_clusters, markup, nfc
+
+# Text that differs per language: one string per requested language, in the order the languages were asked for.
+Texts = tuple[str, ...]
 
 
 def unique(texts: Iterable[str | None]) -> list[str]:
