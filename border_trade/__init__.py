@@ -36,7 +36,7 @@ def configure_database(app):
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app, uri, app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     replica = app.config.get("REPORTS_DATABASE_URL")
     if replica:
-        from .replica import REPORTS_BIND
+        from .db_routing import REPORTS_BIND
 
         binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
         binds[REPORTS_BIND] = {"url": replica, **engine_options(app, replica)}

@@ -12,44 +12,25 @@ from __future__ import annotations
 import contextlib
 import functools
 
-import sqlalchemy as sa
-from flask_sqlalchemy.session import Session
+from .db_routing import READS_FROM, REPORTS_BIND
+from .extensions import db
 
-REPORTS_BIND = "reports"
-_FLAG = "reads_from"
-
-
-class RoutingSession(Session):
-    """Flask-SQLAlchemy's session, sending reads made inside `on_replica()` to the reports replica."""
-
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if (
-            bind is None
-            and self.info.get(_FLAG) == REPORTS_BIND
-            and not self._flushing
-            and not isinstance(clause, sa.UpdateBase)  # INSERT, UPDATE, DELETE
-        ):
-            engine = self._db.engines.get(REPORTS_BIND)
-            if engine is not None:
-                return engine
-        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+__all__ = ["REPORTS_BIND", "on_replica", "replica_reads"]
 
 
 @contextlib.contextmanager
 def replica_reads():
     """Send the reads made inside this block to the reports replica, when one is configured."""
-    from .extensions import db
-
     info = db.session.info
-    previous = info.get(_FLAG)
-    info[_FLAG] = REPORTS_BIND
+    previous = info.get(READS_FROM)
+    info[READS_FROM] = REPORTS_BIND
     try:
         yield
     finally:
         if previous is None:
-            info.pop(_FLAG, None)
+            info.pop(READS_FROM, None)
         else:
-            info[_FLAG] = previous
+            info[READS_FROM] = previous
 
 
 def on_replica(function):
