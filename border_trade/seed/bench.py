@@ -12,81 +12,25 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from ..auth.models import Organisation, OrganisationKind
 from ..extensions import db
-from ..gates.models import Gate, GateType, Province
-from ..products.models import OcopGroup, Product
-from ..shipments.models import (
-    Currency,
-    EventKind,
-    ReferenceCounter,
-    Shipment,
-    ShipmentEvent,
-    ShipmentItem,
-    ShipmentStatus,
-)
-from .demo import demo_rate, load_rates
+from ..gates.models import Gate, GateType
+from ..shipments.models import Currency, EventKind, ShipmentStatus
+from .bench_catalogue import bench_exporters, bench_products
+from .bulk import BulkWriter, last_reference, update_counters
+from .world import LOCAL, demo_rate, line_values, load_rates
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_DAY = date(2024, 1, 1)
-EXPORTERS = 40
 BATCH = 5000
-BENCH_MARK = "[bench]"  # in the organisations' address: tells bench exporters apart from real ones
 CENT = Decimal("0.01")
-GRAM = Decimal("0.001")
 
 # relative traffic per gate type; the big road-transport pairs get more (Mộc Bài: 700-800 trucks a day)
 TYPE_WEIGHT = {GateType.INTERNATIONAL: 6.0, GateType.MAIN: 1.5, GateType.SECONDARY: 0.5}
 BUSY_GATES = {"MOC-BAI": 30.0, "XA-MAT": 12.0, "TINH-BIEN": 10.0, "HOA-LU": 8.0, "VINH-XUONG": 8.0, "BINH-HIEP": 7.0}
 CURRENCIES = ((Currency.USD, 0.75), (Currency.VND, 0.18), (Currency.KHR, 0.07))
 
-# (group, HS code, Vietnamese name, English name, unit, kg per unit, unit price in USD)
-CATALOGUE = [
-    (OcopGroup.FOOD, "08071900", "Dưa lưới", "Netted melon", "KGM", "1", "1.20"),
-    (OcopGroup.FOOD, "08054000", "Bưởi da xanh", "Green-skin pomelo", "KGM", "1", "1.10"),
-    (OcopGroup.FOOD, "08109094", "Mãng cầu ta", "Custard apple", "KGM", "1", "1.60"),
-    (OcopGroup.FOOD, "08109092", "Thanh long ruột đỏ", "Red dragon fruit", "KGM", "1", "0.95"),
-    (OcopGroup.FOOD, "08045021", "Xoài cát Hòa Lộc", "Hoa Loc mango", "KGM", "1", "1.80"),
-    (OcopGroup.FOOD, "08134090", "Trái cây sấy dẻo", "Soft-dried fruit", "PCE", "0.25", "2.40"),
-    (OcopGroup.FOOD, "19059070", "Bánh tráng phơi sương", "Dew-dried rice paper", "PCE", "0.5", "1.90"),
-    (OcopGroup.FOOD, "21039029", "Muối tôm", "Shrimp salt", "PCE", "0.2", "1.30"),
-    (OcopGroup.FOOD, "21039012", "Nước mắm truyền thống", "Traditional fish sauce", "PCE", "0.6", "3.10"),
-    (OcopGroup.FOOD, "08013200", "Hạt điều rang muối", "Salted cashew nuts", "PCE", "0.5", "6.50"),
-    (OcopGroup.FOOD, "10063070", "Gạo thơm", "Fragrant rice", "KGM", "1", "0.85"),
-    (OcopGroup.BEVERAGE, "09012120", "Cà phê rang xay", "Ground roasted coffee", "PCE", "0.5", "5.20"),
-    (OcopGroup.BEVERAGE, "09011130", "Cà phê nhân", "Green coffee beans", "KGM", "1", "4.10"),
-    (OcopGroup.BEVERAGE, "09022010", "Trà xanh", "Green tea", "PCE", "0.2", "3.60"),
-    (OcopGroup.HERBAL, "04090000", "Mật ong hoa cà phê", "Coffee-blossom honey", "PCE", "0.5", "4.80"),
-    (OcopGroup.HERBAL, "09021010", "Trà thảo mộc", "Herbal tea", "PCE", "0.1", "2.90"),
-    (OcopGroup.TEXTILE_GARMENT, "46021990", "Thảm cói dệt tay", "Hand-woven sedge mat", "PCE", "1.5", "7.50"),
-    (OcopGroup.SOUVENIR_FURNITURE_DECORATION, "46021190", "Giỏ tre đan", "Woven bamboo basket", "PCE", "0.8", "3.40"),
-    (OcopGroup.SOUVENIR_FURNITURE_DECORATION, "46021290", "Giỏ mây", "Rattan basket", "PCE", "0.9", "4.20"),
-    (OcopGroup.SOUVENIR_FURNITURE_DECORATION, "94015300", "Ghế mây", "Rattan chair", "PCE", "6", "38.00"),
-    (
-        OcopGroup.RURAL_TOURISM_SERVICE,
-        "46021990",
-        "Bộ quà du lịch cộng đồng",
-        "Community-tourism gift set",
-        "SET",
-        "1",
-        "9.00",
-    ),
-]
-EXPORTER_NAMES = (
-    "Hợp tác xã Nông nghiệp {place}",
-    "Công ty TNHH Nông sản {place}",
-    "Hợp tác xã Dịch vụ {place}",
-    "Công ty Cổ phần Thực phẩm {place}",
-)
-PLACES = (
-    "Tân Châu", "Trảng Bàng", "Gò Dầu", "Bến Cầu", "Châu Thành", "Tân Biên", "Dương Minh Châu", "Hòa Thành",
-    "Đức Hòa", "Thạnh Hóa", "Mộc Hóa", "Tân Hưng", "Vĩnh Hưng", "Tịnh Biên", "Tri Tôn", "Châu Đốc",
-    "Hà Tiên", "Giang Thành", "Lộc Ninh", "Bù Đốp", "Tuy Đức", "Đắk Mil", "Hồng Ngự", "Tân Hồng",
-)  # fmt: skip
 DRIVERS = ("Nguyễn Văn Tâm", "Trần Minh Đức", "Lê Văn Hậu", "Huỳnh Tấn Lộc", "Phạm Văn Sơn", "Võ Thanh Tùng")
 CONSIGNEES = (
     "Angkor Fresh Import Co., Ltd.",
@@ -118,11 +62,11 @@ def seed_bench(n, *, today=None, seed=2026, progress=None):
     rates = load_rates(today + timedelta(days=30))
     db.session.flush()
     gates = list(db.session.scalars(sa.select(Gate).order_by(Gate.code)))
-    exporters, new_exporters = _exporters(rng)
-    products, new_products = _products(rng, exporters)
+    exporters, new_exporters = bench_exporters()
+    products, new_products = bench_products(rng, exporters)
     db.session.commit()
 
-    writer = _Writer(db.session.connection())
+    writer = BulkWriter(db.session.connection())
     shipment_ids = writer.reserve("shipments", n)
     plan = _Plan(rng, today, gates, exporters, products)
     counters = {}
@@ -140,75 +84,10 @@ def seed_bench(n, *, today=None, seed=2026, progress=None):
             if progress:
                 progress(len(batch["shipments"]))
             batch = {"shipments": [], "shipment_items": [], "shipment_events": []}
-    _update_counters(counters)
+    update_counters(counters)
     db.session.commit()
     writer.analyze()
     return BenchSummary(new_exporters, new_products, n, totals["items"], totals["events"], rates)
-
-
-def _exporters(rng):
-    existing = list(
-        db.session.scalars(
-            sa.select(Organisation).where(Organisation.address.like(f"%{BENCH_MARK}")).order_by(Organisation.id)
-        )
-    )
-    provinces = list(
-        db.session.scalars(sa.select(Province).where(Province.country_code == "VN", Province.valid_to.is_(None)))
-    )
-    added = 0
-    while len(existing) < EXPORTERS:
-        number = len(existing)
-        place = PLACES[number % len(PLACES)]
-        template = EXPORTER_NAMES[number % len(EXPORTER_NAMES)]
-        province = provinces[number % len(provinces)]
-        org = Organisation(
-            name=f"{template.format(place=place)} {number + 1:02d}",
-            kind=OrganisationKind.COOPERATIVE if "Hợp tác xã" in template else OrganisationKind.EXPORTER,
-            country_code="VN",
-            province=province,
-            address=f"{place}, {province.name_vi} {BENCH_MARK}",
-        )
-        db.session.add(org)
-        existing.append(org)
-        added += 1
-    db.session.flush()
-    return existing, added
-
-
-def _products(rng, exporters):
-    products, added = {}, 0
-    for number, org in enumerate(exporters):
-        have = list(
-            db.session.scalars(sa.select(Product).where(Product.organisation_id == org.id).order_by(Product.id))
-        )
-        if not have:
-            # every group is sold by someone; each exporter has 3 to 6 products
-            picks = {CATALOGUE[number % len(CATALOGUE)]} | set(rng.sample(CATALOGUE, rng.randint(2, 5)))
-            for group, hs, name_vi, name_en, unit, per_unit, _price in sorted(picks, key=lambda p: p[1]):
-                product = Product(
-                    organisation=org,
-                    name_vi=name_vi,
-                    name_en=name_en,
-                    hs_code=hs,
-                    ocop_group=group,
-                    ocop_stars=rng.choice((3, 3, 3, 4, 4, 5)),
-                    ocop_certificate_no=f"{rng.randint(1, 300):03d}/QĐ-UBND",
-                    ocop_certificate_expires_on=date(2027, rng.randint(1, 12), 1),
-                    producer=org.name,
-                    province_id=org.province_id,
-                    unit=unit,
-                    net_weight_per_unit_kg=Decimal(per_unit),
-                )
-                db.session.add(product)
-                have.append(product)
-                added += 1
-        products[org.id] = have
-    db.session.flush()
-    prices = {(p[1], p[2]): Decimal(p[6]) for p in CATALOGUE}
-    return {
-        org_id: [(p, prices.get((p.hs_code, p.name_vi), Decimal("2.00"))) for p in items]
-        for org_id, items in products.items()
-    }, added
 
 
 class _Plan:
@@ -245,7 +124,7 @@ class _Plan:
         currency = rng.choices([c for c, _w in CURRENCIES], cum_weights=self.currency_weights)[0]
         status = self._status(day)
         if day.year not in counters:
-            counters[day.year] = _last_reference(day.year)
+            counters[day.year] = last_reference(day.year)
         counters[day.year] += 1
         reference = f"BT-{day.year}-{counters[day.year]:06d}"
 
@@ -254,32 +133,11 @@ class _Plan:
             self.products[exporter.id], k=min(len(self.products[exporter.id]), rng.choice((1, 1, 2, 2, 3)))
         )
         for position, (product, usd_price) in enumerate(chosen, start=1):
-            per_unit = product.net_weight_per_unit_kg or Decimal(1)
             quantity = Decimal(rng.choice((100, 200, 300, 400, 500, 800, 1000, 1500, 2000)))
             price = _price_in(currency, usd_price * Decimal(rng.choice(("0.9", "1", "1", "1.1", "1.25"))), day)
-            line_net = (quantity * per_unit).quantize(GRAM)
-            line_gross = (line_net * Decimal("1.08")).quantize(GRAM)
-            line_value = (quantity * price).quantize(CENT, ROUND_HALF_UP)
-            net, gross, value = net + line_net, gross + line_gross, value + line_value
-            lines.append(
-                {
-                    "shipment_id": shipment_id,
-                    "position": position,
-                    "product_id": product.id,
-                    "description_vi": product.name_vi,
-                    "description_en": product.name_en,
-                    "hs_code": product.hs_code,
-                    "quantity": quantity,
-                    "unit": product.unit,
-                    "packages": max(1, int(quantity // 20)),
-                    "package_type": "CT",
-                    "net_weight_kg": line_net,
-                    "gross_weight_kg": line_gross,
-                    "unit_price": price,
-                    "value": line_value,
-                    "origin_criterion": "WO",
-                }
-            )
+            line = line_values(product, quantity, price, position=position, units_per_package=20)
+            net, gross, value = net + line["net_weight_kg"], gross + line["gross_weight_kg"], value + line["value"]
+            lines.append({"shipment_id": shipment_id, **line})
         planned = day - timedelta(days=1) if rng.random() < 0.1 else day
         vnd, usd = _totals(value, currency, planned)
         arrival = datetime.combine(day, time(6, 0), LOCAL).astimezone(UTC) + timedelta(minutes=rng.randint(0, 14 * 60))
@@ -437,20 +295,6 @@ def _cumulative(weights):
     return out
 
 
-def _last_reference(year):
-    """Return the last reference number handed out in a year."""
-    return db.session.scalar(sa.select(ReferenceCounter.last_value).where(ReferenceCounter.year == year)) or 0
-
-
-def _update_counters(counters):
-    for year, last in counters.items():
-        counter = db.session.get(ReferenceCounter, year)
-        if counter is None:
-            db.session.add(ReferenceCounter(year=year, last_value=last))
-        else:
-            counter.last_value = max(counter.last_value, last)
-
-
 def _price_in(currency, usd_price, day):
     if currency is Currency.USD:
         return usd_price.quantize(CENT)
@@ -465,57 +309,3 @@ def _totals(value, currency, on):
     to_vnd = Decimal(1) if currency is Currency.VND else demo_rate(currency, on)
     vnd = (value * to_vnd).quantize(Decimal(1), ROUND_HALF_UP).quantize(CENT)
     return vnd, (vnd / demo_rate(Currency.USD, on)).quantize(CENT, ROUND_HALF_UP)
-
-
-class _Writer:
-    """Bulk writer: COPY on PostgreSQL, multi-row Core inserts elsewhere."""
-
-    TABLES = {
-        "shipments": Shipment.__table__,
-        "shipment_items": ShipmentItem.__table__,
-        "shipment_events": ShipmentEvent.__table__,
-    }
-
-    def __init__(self, connection):
-        self.connection = connection
-        self.postgresql = connection.dialect.name == "postgresql"
-
-    def reserve(self, table, count):
-        """Return the first and last of `count` fresh ids of a table."""
-        if self.postgresql:
-            sequence = self.connection.scalar(sa.text(f"SELECT pg_get_serial_sequence('{table}', 'id')"))
-            last = self.connection.scalar(
-                sa.text("SELECT setval(CAST(:seq AS regclass), nextval(CAST(:seq AS regclass)) + :n - 1)"),
-                {"seq": sequence, "n": count},
-            )
-            return last - count + 1, last
-        first = (self.connection.scalar(sa.select(sa.func.max(self.TABLES[table].c.id))) or 0) + 1
-        return first, first + count - 1
-
-    def write(self, batch):
-        for name in ("shipments", "shipment_items", "shipment_events"):
-            rows = batch[name]
-            if not rows:
-                continue
-            if self.postgresql:
-                self._copy(name, rows)
-            else:
-                self.connection.execute(self.TABLES[name].insert(), rows)
-
-    def _copy(self, name, rows):
-        columns = list(rows[0])
-        raw = self.connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
-
-    def analyze(self):
-        """Vacuum and analyze the loaded tables (PostgreSQL), as after any bulk import.
-
-        Fresh statistics for the planner; the visibility map and hint bits set now rather than by the first
-        readers and an autovacuum that would otherwise start in the middle of the next measurements.
-        """
-        if self.postgresql:
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                for name in self.TABLES:
-                    connection.execute(sa.text(f"VACUUM (ANALYZE) {name}"))

@@ -3,33 +3,20 @@
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from ..auth.models import Organisation, OrganisationKind, Role, User
 from ..auth.passwords import hash_password
-from ..documents.models import Document, DocumentType
 from ..extensions import db
 from ..gates.models import Gate, Province
 from ..products.models import OcopGroup, Product
-from ..shipments.models import (
-    Currency,
-    EventKind,
-    ExchangeRate,
-    Lane,
-    Regime,
-    Shipment,
-    ShipmentEvent,
-    ShipmentItem,
-    ShipmentStatus,
-)
-from ..shipments.money import compute_totals, line_value
-from ..shipments.references import next_reference
+from ..shipments.models import EventKind, Lane, ShipmentEvent, ShipmentStatus
+from .world import LOCAL, demo_rate, goods_line, load_rates, move, new_shipment, submit
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "demo_rate", "load_demo", "load_rates"]  # demo_rate, load_rates: from world
 
 DEMO_PASSWORD = "demo-pass-2026"
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-RATES_FROM = date(2024, 1, 1)
 
 DEMO_USERS = [
     ("admin@demo.test", "Quản trị viên", Role.ADMIN, None, None, None),
@@ -167,31 +154,6 @@ GATE_MOVES = {
 }
 
 
-def demo_rate(currency, on):
-    """Return a plausible, deterministic VND rate for a day (demo data, not an official rate)."""
-    days = (on - RATES_FROM).days
-    usd = Decimal(24300) + Decimal(days) * Decimal("1.85") + Decimal((days * 37) % 90)
-    if currency == Currency.USD:
-        return usd.quantize(Decimal(1))
-    return (usd / Decimal(4080 + (days * 13) % 40)).quantize(Decimal("0.000001"))
-
-
-def load_rates(until):
-    """Add daily USD and KHR rates from 2024-01-01 to `until` where missing; return how many were added."""
-    have = set(db.session.execute(sa.select(ExchangeRate.currency, ExchangeRate.rate_on)).all())
-    added = 0
-    day = RATES_FROM
-    while day <= until:
-        for currency in (Currency.USD, Currency.KHR):
-            if (currency, day) not in have:
-                db.session.add(
-                    ExchangeRate(currency=currency, rate_on=day, vnd_per_unit=demo_rate(currency, day), source="demo")
-                )
-                added += 1
-        day += timedelta(days=1)
-    return added
-
-
 def load_demo(now=None):
     """Create the demo world once; a second run changes nothing. Return a summary dict."""
     now = now or datetime.now(UTC)
@@ -293,83 +255,38 @@ def load_demo(now=None):
 
 def _demo_shipment(rng, now, org, consignee, exporter, officer, gate, products, status, crossing_day, index):
     chosen = rng.sample(products, k=min(len(products), rng.randint(1, 3)))
-    shipment = Shipment(
-        reference=next_reference(crossing_day.year),
-        organisation=org,
-        created_by=exporter,
-        regime=Regime.EXPORT,
-        exit_gate=gate,
-        planned_crossing_on=crossing_day,
-        incoterm="DAP",
-        incoterm_place="Phnom Penh",
-        currency=Currency.USD,
-        preferential_tariff=True,
-        transhipment=False,
-        consignee=consignee,
-        consignee_name=consignee.name_km or consignee.name,
-        consignee_address=consignee.address,
-        consignee_country="KH",
-        consignee_tax_id=consignee.tax_id,
+    truck = dict(
         vehicle_plate=f"70H-{rng.randint(100, 999)}.{rng.randint(10, 99)}",
         driver_name=rng.choice(["Nguyễn Văn Tâm", "Trần Minh Đức", "Lê Văn Hậu", "Huỳnh Tấn Lộc"]),
         driver_id_no=f"0720{rng.randint(10000000, 99999999)}",
-        invoice_no=f"INV-{crossing_day:%Y}-{index + 1:04d}",
-        invoice_on=crossing_day - timedelta(days=2),
     )
+    lines = []
     for position, product in enumerate(chosen, start=1):
-        per_unit = product.net_weight_per_unit_kg or Decimal(1)
         quantity = Decimal(rng.choice([200, 400, 600, 800, 1000, 1500]))
-        net = (quantity * per_unit).quantize(Decimal("0.001"))
         price = Decimal(rng.choice(["0.85", "1.20", "1.60", "2.40", "3.10"])) * (2 if product.unit == "PCE" else 1)
-        shipment.items.append(
-            ShipmentItem(
-                position=position,
-                product=product,
-                description_vi=product.name_vi,
-                description_km=product.name_km,
-                description_en=product.name_en,
-                hs_code=product.hs_code,
-                quantity=quantity,
-                unit=product.unit,
-                packages=int(quantity // 10) or 1,
-                package_type="CT",
-                net_weight_kg=net,
-                gross_weight_kg=(net * Decimal("1.08")).quantize(Decimal("0.001")),
-                unit_price=price,
-                value=line_value(quantity, price),
-                origin_criterion="WO",
-            )
-        )
-    totals = compute_totals(shipment.items, shipment.currency, crossing_day)
-    for name in ("net_weight_kg", "gross_weight_kg", "value", "value_vnd", "value_usd"):
-        setattr(shipment, name, getattr(totals, name))
-    db.session.add(shipment)
+        lines.append(goods_line(product, quantity, price, position=position))
+    shipment = new_shipment(
+        organisation=org,
+        exporter=exporter,
+        gate=gate,
+        on=crossing_day,
+        lines=lines,
+        consignee=consignee,
+        number=index + 1,
+        **truck,
+    )
 
     start = datetime.combine(crossing_day - timedelta(days=4), time(9, 0), LOCAL).astimezone(UTC)
     start = min(start, now - timedelta(hours=30))
-    moves = [ShipmentStatus.READY, ShipmentStatus.SUBMITTED] if status != ShipmentStatus.DRAFT else []
+    ready_at, later = start + timedelta(hours=2), start + timedelta(hours=4)
     if status == ShipmentStatus.READY:
-        moves = [ShipmentStatus.READY]
-    if status == ShipmentStatus.CANCELLED:
-        moves = [ShipmentStatus.READY, ShipmentStatus.CANCELLED]
-    current = ShipmentStatus.DRAFT
-    at = start
-    for move in moves:
-        at += timedelta(hours=2)
-        shipment.events.append(
-            ShipmentEvent(
-                kind=EventKind.STATUS,
-                event=move.value,
-                from_status=current,
-                to_status=move,
-                occurred_at=at,
-                recorded_at=at,
-                actor=exporter,
-            )
-        )
-        current = move
-    if current == ShipmentStatus.SUBMITTED:
-        _demo_documents(shipment, exporter, crossing_day, at)
+        move(shipment, ShipmentStatus.READY, at=ready_at, actor=exporter)
+    elif status == ShipmentStatus.CANCELLED:
+        move(shipment, ShipmentStatus.READY, at=ready_at, actor=exporter)
+        move(shipment, ShipmentStatus.CANCELLED, at=later, actor=exporter)
+    elif status != ShipmentStatus.DRAFT:
+        submit(shipment, actor=exporter, ready_at=ready_at, submitted_at=later)
+    current = shipment.status or ShipmentStatus.DRAFT
 
     at = (
         datetime.combine(crossing_day, time(7, 30), LOCAL).astimezone(UTC)
@@ -420,67 +337,3 @@ def _demo_shipment(rng, now, org, consignee, exporter, officer, gate, products, 
         )
         current = ShipmentStatus.DELIVERED
     shipment.status = current
-
-
-def _demo_documents(shipment, exporter, crossing_day, at):
-    issued = crossing_day - timedelta(days=3)
-    chapters = {item.hs_code[:2] for item in shipment.items}
-    papers = [
-        (
-            DocumentType.CUSTOMS_DECLARATION,
-            f"30{shipment.id or 0:010d}"[:12],
-            "Chi cục Hải quan khu vực XVII",
-            issued + timedelta(days=15),
-        ),
-        (DocumentType.COMMERCIAL_INVOICE, shipment.invoice_no, shipment.organisation.name, None),
-        (DocumentType.PACKING_LIST, f"PL-{shipment.invoice_no}", shipment.organisation.name, None),
-        (
-            DocumentType.SALES_CONTRACT,
-            f"HĐ-{crossing_day:%Y}-{shipment.invoice_no[-4:]}",
-            shipment.organisation.name,
-            None,
-        ),
-        (
-            DocumentType.CO_FORM_D,
-            f"VN-KH {crossing_day:%y}/05/{shipment.invoice_no[-4:]}",
-            "Phòng Quản lý XNK khu vực TP. Hồ Chí Minh",
-            issued + timedelta(days=365),
-        ),
-        (
-            DocumentType.VEHICLE_PERMIT,
-            f"GPLV-{shipment.vehicle_plate}",
-            "Sở Xây dựng tỉnh Tây Ninh",
-            issued + timedelta(days=300),
-        ),
-    ]
-    if chapters & {"06", "07", "08", "10", "12", "14"}:
-        papers.append(
-            (
-                DocumentType.PHYTOSANITARY_CERTIFICATE,
-                f"KDTV-{shipment.invoice_no[-4:]}",
-                "Chi cục Kiểm dịch thực vật vùng II",
-                issued + timedelta(days=14),
-            )
-        )
-    if chapters & {"01", "02", "03", "04", "05"}:
-        papers.append(
-            (
-                DocumentType.VETERINARY_CERTIFICATE,
-                f"TY-{shipment.invoice_no[-4:]}",
-                "Chi cục Thú y vùng VI",
-                issued + timedelta(days=30),
-            )
-        )
-    for doc_type, number, issuer, expires in papers:
-        db.session.add(
-            Document(
-                shipment=shipment,
-                type=doc_type,
-                number=number,
-                issued_by=issuer,
-                issued_on=issued,
-                expires_on=expires,
-                created_by=exporter,
-                created_at=at,
-            )
-        )
