@@ -18,9 +18,10 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..gates.models import Gate, GateType
 from ..shipments.models import Currency, EventKind, ShipmentStatus
+from . import world
 from .bench_catalogue import bench_exporters, bench_products
 from .bulk import BulkWriter, last_reference, update_counters
-from .world import LOCAL, demo_rate, line_values, load_rates
+from .world import LOCAL, demo_rate, load_rates
 
 FIRST_DAY = date(2024, 1, 1)
 BATCH = 5000
@@ -135,7 +136,7 @@ class _Plan:
         for position, (product, usd_price) in enumerate(chosen, start=1):
             quantity = Decimal(rng.choice((100, 200, 300, 400, 500, 800, 1000, 1500, 2000)))
             price = _price_in(currency, usd_price * Decimal(rng.choice(("0.9", "1", "1", "1.1", "1.25"))), day)
-            line = line_values(product, quantity, price, position=position, units_per_package=20)
+            line = world.line_values(product, quantity, price, position=position, units_per_package=20)
             net, gross, value = net + line["net_weight_kg"], gross + line["gross_weight_kg"], value + line["value"]
             lines.append({"shipment_id": shipment_id, **line})
         planned = day - timedelta(days=1) if rng.random() < 0.1 else day

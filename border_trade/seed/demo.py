@@ -12,7 +12,8 @@ from ..extensions import db
 from ..gates.models import Gate, Province
 from ..products.models import OcopGroup, Product
 from ..shipments.models import EventKind, Lane, ShipmentEvent, ShipmentStatus
-from .world import LOCAL, demo_rate, goods_line, load_rates, move, new_shipment, submit
+from . import world
+from .world import LOCAL, demo_rate, load_rates
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "demo_rate", "load_demo", "load_rates"]  # demo_rate, load_rates: from world
 
@@ -264,8 +265,8 @@ def _demo_shipment(rng, now, org, consignee, exporter, officer, gate, products, 
     for position, product in enumerate(chosen, start=1):
         quantity = Decimal(rng.choice([200, 400, 600, 800, 1000, 1500]))
         price = Decimal(rng.choice(["0.85", "1.20", "1.60", "2.40", "3.10"])) * (2 if product.unit == "PCE" else 1)
-        lines.append(goods_line(product, quantity, price, position=position))
-    shipment = new_shipment(
+        lines.append(world.goods_line(product, quantity, price, position=position))
+    shipment = world.new_shipment(
         organisation=org,
         exporter=exporter,
         gate=gate,
@@ -280,12 +281,12 @@ def _demo_shipment(rng, now, org, consignee, exporter, officer, gate, products, 
     start = min(start, now - timedelta(hours=30))
     ready_at, later = start + timedelta(hours=2), start + timedelta(hours=4)
     if status == ShipmentStatus.READY:
-        move(shipment, ShipmentStatus.READY, at=ready_at, actor=exporter)
+        world.move(shipment, ShipmentStatus.READY, at=ready_at, actor=exporter)
     elif status == ShipmentStatus.CANCELLED:
-        move(shipment, ShipmentStatus.READY, at=ready_at, actor=exporter)
-        move(shipment, ShipmentStatus.CANCELLED, at=later, actor=exporter)
+        world.move(shipment, ShipmentStatus.READY, at=ready_at, actor=exporter)
+        world.move(shipment, ShipmentStatus.CANCELLED, at=later, actor=exporter)
     elif status != ShipmentStatus.DRAFT:
-        submit(shipment, actor=exporter, ready_at=ready_at, submitted_at=later)
+        world.submit(shipment, actor=exporter, ready_at=ready_at, submitted_at=later)
     current = shipment.status or ShipmentStatus.DRAFT
 
     at = (

@@ -223,10 +223,12 @@ def papers_for(shipment, *, issued_on):
 def submitted_shipments(count, *, exporter, product, gate, on, at, plates="70H-{n:05d}"):
     """Add `count` submitted shipments of one goods line of `product` (400 units at 9.50 USD) leaving through `gate`
     on `on`, submitted at `at`, each with its papers and its own reference and truck; return their references.
+    Missing exchange rates up to `on` are added first (the demo's).
 
     The first is built by `new_shipment` and `submit`; the others are copies of it written in a few statements
     whatever `count` (thousands a second), so load tests and benchmarks can seed as many as they need. Commits.
     """
+    load_rates(on)  # totals in VND and USD need the day's rates
     year = on.year
     first = _take_numbers(year, count)
     shipment = new_shipment(
@@ -263,8 +265,8 @@ def _copy(template, first, count, plates):
         return []
     year = template.planned_crossing_on.year
     table = Shipment.__table__
-    row = dict(db.session.execute(sa.select(table).where(table.c.id == template.id)).mappings().one())
-    del row["id"]
+    row = db.session.execute(sa.select(table).where(table.c.id == template.id)).mappings().one()
+    row = {name: value for name, value in row.items() if name != "id" and value is not None}  # NULL stays NULL
     references = [f"BT-{year}-{first + n:06d}" for n in range(count)]
     db.session.execute(
         table.insert(),

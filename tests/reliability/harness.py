@@ -18,7 +18,6 @@ import time
 import urllib.error
 import urllib.request
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -163,23 +162,12 @@ def world_for_load(url, folder, duration):
 
 def seed_world(url, *, shipments):
     """Add an admin, an exporter with a product, a MOC-BAI officer (each with an API token) and `shipments`
-    submitted shipments leaving through MOC-BAI; return what the load generator needs."""
+    submitted shipments with their papers leaving through MOC-BAI tomorrow; return what the load generator needs."""
     from border_trade import create_app
     from border_trade.auth.models import Role
     from border_trade.auth.tokens import new_token
     from border_trade.extensions import db
-    from border_trade.shipments.models import (
-        Currency,
-        EventKind,
-        ReferenceCounter,
-        Regime,
-        Shipment,
-        ShipmentEvent,
-        ShipmentItem,
-        ShipmentStatus,
-    )
-    from border_trade.shipments.money import compute_totals, line_value
-    from border_trade.shipments.references import next_reference
+    from border_trade.seed.world import submitted_shipments
     from border_trade.types import utcnow
     from config import TestingConfig
     from tests.factories import get_gate, make_product, make_user
@@ -198,67 +186,15 @@ def seed_world(url, *, shipments):
             for name, user in (("admin", admin), ("exporter", exporter), ("officer", officer))
         }
         db.session.commit()
-        gate = get_gate(GATE)
-        on = date.today() + timedelta(days=1)
-        now = utcnow()
-        # take the year's numbers in one go (the first through the app's own counter, the rest by moving it on)
-        first = int(next_reference(on.year).rsplit("-", 1)[1])
-        db.session.execute(
-            sa.update(ReferenceCounter)
-            .where(ReferenceCounter.year == on.year)
-            .values(last_value=ReferenceCounter.last_value + max(shipments - 1, 0))
+        # the one factory of seed/world.py, as the demo and the benchmarks use it
+        references = submitted_shipments(
+            shipments,
+            exporter=exporter,
+            product=product,
+            gate=get_gate(GATE),
+            on=date.today() + timedelta(days=1),
+            at=utcnow(),
         )
-        quantity, price = Decimal("400"), Decimal("9.50")
-        line = dict(
-            description_vi=product.name_vi,
-            hs_code=product.hs_code,
-            quantity=quantity,
-            unit="KGM",
-            net_weight_kg=quantity,
-            gross_weight_kg=Decimal("430"),
-            unit_price=price,
-            value=line_value(quantity, price),
-            origin_criterion="WO",
-        )
-        totals = compute_totals([ShipmentItem(**line)], Currency.USD, on)
-        references = []
-        for n in range(shipments):
-            shipment = Shipment(
-                reference=f"BT-{on.year}-{first + n:06d}",
-                organisation=exporter.organisation,
-                created_by=exporter,
-                status=ShipmentStatus.SUBMITTED,
-                regime=Regime.EXPORT,
-                exit_gate=gate,
-                planned_crossing_on=on,
-                incoterm="DAP",
-                currency=Currency.USD,
-                consignee_name="Angkor Fresh Import Co., Ltd.",
-                consignee_country="KH",
-                vehicle_plate=f"70H-{n:05d}",
-                driver_name="Nguyễn Văn Tâm",
-                **{
-                    name: getattr(totals, name)
-                    for name in ("net_weight_kg", "gross_weight_kg", "value", "value_vnd", "value_usd")
-                },
-            )
-            shipment.items.append(ShipmentItem(position=1, product=product, **line))
-            shipment.events.append(
-                ShipmentEvent(
-                    kind=EventKind.STATUS,
-                    event="submitted",
-                    from_status=ShipmentStatus.READY,
-                    to_status=ShipmentStatus.SUBMITTED,
-                    occurred_at=now,
-                    recorded_at=now,
-                    actor=exporter,
-                )
-            )
-            db.session.add(shipment)
-            references.append(shipment.reference)
-            if n % 1000 == 999:
-                db.session.flush()
-        db.session.commit()
         world = {
             "tokens": tokens,
             "user_ids": {"admin": admin.id, "exporter": exporter.id, "officer": officer.id},

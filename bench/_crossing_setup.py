@@ -1,0 +1,129 @@
+"""The crossing benchmark's surroundings: its environment, a throwaway PostgreSQL database, gunicorn."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+HOST = "127.0.0.1"
+PG = {"host": HOST, "port": 5432, "user": "postgres"}
+
+
+def bench_env(database, workdir):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PROMETHEUS_MULTIPROC_DIR", "GUNICORN_BIND", "GUNICORN_WORKERS"}
+    }
+    (workdir / "metrics").mkdir()
+    env.update(
+        DATABASE_URL=f"postgresql+psycopg://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
+        BORDER_TRADE_ENV="production",
+        SECRET_KEY=secrets.token_hex(32),
+        BORDER_TRADE_INSTANCE=str(workdir / "instance"),
+        UPLOAD_FOLDER=str(workdir / "uploads"),
+        PROMETHEUS_MULTIPROC_DIR=str(workdir / "metrics"),
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def step(title, command, env, timeout):
+    print(f"{title}…", flush=True)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{title} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
+def admin_connection():
+    import psycopg
+
+    return psycopg.connect(**PG, dbname="postgres", autocommit=True, connect_timeout=10)
+
+
+def create_database(name):
+    with admin_connection() as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    print(f"database {name} created", flush=True)
+
+
+def drop_database(name):
+    try:
+        with admin_connection() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        print(f"database {name} dropped", flush=True)
+    except Exception as error:  # cleanup must not hide the run's own error
+        print(f"could not drop database {name}: {error}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn with the repository's gunicorn.conf.py, 2 workers, in its own process group."""
+
+    def __init__(self, name, wsgi, env, workdir, threads=1):
+        self.name, self.wsgi, self.env, self.threads = name, wsgi, env, threads
+        self.port = free_port()
+        self.log = workdir / f"gunicorn-{name}.log"
+        self.process = None
+
+    def start(self):
+        command = [
+            str(GUNICORN),
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "--workers",
+            "2",
+            "--threads",
+            str(self.threads),
+            "--bind",
+            f"{HOST}:{self.port}",
+            self.wsgi,
+        ]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        print(f"{self.name}: gunicorn (pid {self.process.pid}) on {HOST}:{self.port}", flush=True)
+
+    def wait_ready(self, path, timeout=60):
+        import http.client
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name}: gunicorn exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                connection.request("GET", path)
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.name}: not ready after {timeout} s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=35)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
