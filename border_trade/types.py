@@ -1,4 +1,4 @@
-"""Column types shared by every domain: aware UTC datetimes and exact money."""
+"""Column types shared by every domain (aware UTC datetimes, exact money) and the parsing of ids."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -7,9 +7,24 @@ from sqlalchemy import BigInteger, DateTime, Numeric
 from sqlalchemy.types import TypeDecorator
 
 
+MAX_ID = 2**31 - 1
+
+
 def utcnow():
     """Return the current time as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+def ascii_id(text):
+    """Return the database id (1..MAX_ID) that `text` spells in ASCII digits, else None.
+
+    `str.isdigit()` is no test for an id: `"³".isdigit()` holds but `int("³")` fails, and `int("٣") == 3`.
+    """
+    text = str(text)
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 class UTCDateTime(TypeDecorator):

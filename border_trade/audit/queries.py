@@ -8,6 +8,7 @@ from flask import current_app
 
 from ..auth.permissions import require
 from ..extensions import db
+from ..types import ascii_id
 from .models import AuditEntry
 
 
@@ -22,9 +23,8 @@ def visible_audit_entries(user, *, actor=None, action=None, object=None, from_=N
     if actor:
         actor = actor.strip()
         by_email = sa.func.lower(AuditEntry.actor_email) == actor.lower()
-        query = query.where(
-            sa.or_(by_email, AuditEntry.actor_id == int(actor)) if actor.isdigit() and len(actor) < 10 else by_email
-        )
+        actor_id = ascii_id(actor)
+        query = query.where(sa.or_(by_email, AuditEntry.actor_id == actor_id) if actor_id else by_email)
     if action:
         action = action.strip().rstrip(".")
         query = query.where(
@@ -43,9 +43,23 @@ def visible_audit_entries(user, *, actor=None, action=None, object=None, from_=N
     return query
 
 
-def iter_newest_first(query):
-    """Run an audit query and return its entries newest first, fetched in batches (for exports)."""
-    return db.session.scalars(query.order_by(AuditEntry.id.desc()).execution_options(yield_per=500))
+def iter_newest_first(query, *, batch_size=500):
+    """Yield an audit query's entries newest first, read in keyset-paged batches, each by its own short session.
+
+    Exports stream these after the request's session has closed, so a cursor opened by the request would be gone
+    (on PostgreSQL a server-side cursor dies with its transaction); no transaction stays open between batches
+    while a slow client downloads, and memory holds one batch. The trail is append-only and paged by id, so no
+    entry is read twice or skipped.
+    """
+    last_id = None
+    while True:
+        page = query if last_id is None else query.where(AuditEntry.id < last_id)
+        with db.session.session_factory() as session:
+            entries = session.scalars(page.order_by(AuditEntry.id.desc()).limit(batch_size)).all()
+        yield from entries
+        if len(entries) < batch_size:
+            return
+        last_id = entries[-1].id
 
 
 def _is_day(value):

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from ..errors import NotFound
 from ..extensions import db
 from ..gates.models import Gate, Province
+from ..types import ascii_id
 from .models import ApiToken, Organisation, OrganisationKind, Role, User
 from .permissions import can, gate_ids, province_ids, require
 
@@ -73,11 +74,9 @@ def get_organisation(value):
     value = str(value or "").strip()
     if not value:
         return None
-    if value.isdigit():
-        found = db.session.get(Organisation, int(value))
-        if found is not None:
-            return found
-    return db.session.scalar(sa.select(Organisation).where(Organisation.tax_id == value))
+    organisation_id = ascii_id(value)  # "٣" is no id (int() would read it as 3)
+    found = db.session.get(Organisation, organisation_id) if organisation_id else None
+    return found or db.session.scalar(sa.select(Organisation).where(Organisation.tax_id == value))
 
 
 def get_province(code):

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from ..api.schemas import BaseSchema, LocalDateTime, QuerySchema
+from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, QuerySchema
 from ..shipments.models import Lane, ShipmentStatus
 from ..shipments.workflow import GATE_EVENTS
 
@@ -76,7 +76,7 @@ class QueueItemSchema(BaseSchema):
     lane = fields.Enum(Lane, by_value=True, allow_none=True)
     arrived_at = LocalDateTime(allow_none=True)
     dwell_minutes = fields.Integer(allow_none=True)
-    gross_weight_kg = fields.Decimal(places=3, as_string=True)
+    gross_weight_kg = DecimalString(places=3)
     version = fields.Integer()
 
 

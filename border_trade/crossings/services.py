@@ -10,9 +10,9 @@ from .. import idempotency
 from ..audit.services import record
 from ..auth.permissions import can, require
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..events import SHIPMENT_STATUS_CHANGED, publish
 from ..extensions import db
 from ..gates.queries import get_gate_or_404
-from ..notifications.webhooks import enqueue_status_change
 from ..observability import CROSSINGS
 from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.workflow import gate_event_target
@@ -64,10 +64,9 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
         # officers never see an exporter's unsubmitted work
         raise NotFound(_("No such shipment."))
     if shipment.exit_gate_id != gate.id:
+        # the 409 API.md asks for, telling nothing about a record outside this gate (not its gate, not its status)
         raise Conflict(
-            _("This shipment leaves through %(gate)s, not this gate.", gate=shipment.exit_gate.code),
-            errors={"shipment": [_("Another exit gate.")]},
-            current_status=shipment.status.value,
+            _("This shipment does not leave through this gate."), errors={"shipment": [_("Another exit gate.")]}
         )
     event_name = data["event"]
     current = shipment.status
@@ -97,7 +96,7 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
     db.session.add(event)
     _apply(shipment, event, current, target)
     if target != current:
-        enqueue_status_change(shipment, event, now=now)
+        publish(SHIPMENT_STATUS_CHANGED, shipment=shipment, event=event, now=now)
     try:
         db.session.flush()
     except StaleDataError:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..errors import NotFound
 from ..extensions import db
+from ..types import ascii_id
 from .models import HsCode, Shipment
 from .scoping import visible_shipments
 
@@ -19,7 +20,7 @@ def list_hs_codes_query(q=None):
             sa.func.lower(getattr(HsCode, f"name_{lang}")).contains(q.lower(), autoescape=True)
             for lang in ("vi", "en", "km")
         ]
-        if digits.isdigit():
+        if digits.isascii() and digits.isdigit():
             conditions.append(HsCode.code.startswith(digits, autoescape=True))
         query = query.where(sa.or_(*conditions))
     return query
@@ -29,10 +30,11 @@ def visible_shipment_or_404(user, id_or_reference, *, lock=False):
     """Return a shipment the user may see, by id or reference, or raise 404 (never revealing others exist)."""
     query = visible_shipments(user)
     key = str(id_or_reference)
-    if key.isdigit():
-        if len(key) > 10 or int(key) > 2**31 - 1:
-            raise NotFound(_("No such shipment."))
-        query = query.where(Shipment.id == int(key))
+    shipment_id = ascii_id(key)
+    if shipment_id is not None:
+        query = query.where(Shipment.id == shipment_id)
+    elif key.isdigit():  # 0, too large, or another script's digits ("³", "٣"): no id, and never a reference
+        raise NotFound(_("No such shipment."))
     else:
         query = query.where(Shipment.reference == key.upper())
     if lock:
