@@ -59,6 +59,17 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "border-trade <no-reply@border-trade.local>")
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+    # a webhook delivery (DNS, connect, TLS, request, answer) is cut after this much wall-clock time
+    WEBHOOK_DEADLINE_SECONDS = float(os.environ.get("WEBHOOK_DEADLINE_SECONDS", "10"))
+    # a send_notices run starts no new delivery after this long; organisations take turns
+    WEBHOOK_RUN_BUDGET_SECONDS = float(os.environ.get("WEBHOOK_RUN_BUDGET_SECONDS", "30"))
+    WEBHOOK_MAX_PER_ORGANISATION = int(os.environ.get("WEBHOOK_MAX_PER_ORGANISATION", "10"))
+    WEBHOOK_ALLOWED_PORTS = tuple(int(p) for p in os.environ.get("WEBHOOK_ALLOWED_PORTS", "80,443").split(",") if p)
+    # the only way to let webhooks reach loopback/private/reserved addresses (and any port): development, tests
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "") in ("1", "true", "yes")
+    WEBHOOK_REQUIRE_HTTPS = os.environ.get("WEBHOOK_REQUIRE_HTTPS", "") in ("1", "true", "yes")
+    # "system" (DNS), "offline" (no name resolves) or, in tests, a function (host, port) -> addresses
+    WEBHOOK_RESOLVER = os.environ.get("WEBHOOK_RESOLVER", "system")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -82,6 +93,7 @@ class TestingConfig(Config):
     METRICS_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     UPLOAD_FOLDER = os.environ.get("TEST_UPLOAD_FOLDER") or str(INSTANCE / "test-uploads")
+    WEBHOOK_RESOLVER = "offline"  # no test sends a DNS query; a test that needs names sets a fake resolver
 
 
 class ProductionConfig(Config):
@@ -90,6 +102,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    WEBHOOK_REQUIRE_HTTPS = os.environ.get("WEBHOOK_REQUIRE_HTTPS", "1") in ("1", "true", "yes")
 
     def __init__(self):
         if not self.SECRET_KEY:

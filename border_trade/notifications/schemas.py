@@ -33,18 +33,20 @@ class WebhookSchema(BaseSchema):
 
 
 class WebhookCreatedSchema(WebhookSchema):
-    secret = fields.String(metadata={"description": "Shown once: verify X-BorderTrade-Signature with it"})
+    secret = fields.String(metadata={"description": "Shown once: verify X-BorderTrade-Signature(-V2) with it"})
 
 
 class DeliverySchema(BaseSchema):
     id = fields.Integer()
     event = fields.String()
     payload = fields.Dict()
-    status = fields.String(metadata={"enum": ["pending", "delivered", "failed"]})
+    status = fields.String(metadata={"enum": ["pending", "delivered", "failed", "cancelled"]})
     attempts = fields.Integer()
     next_attempt_at = LocalDateTime()
     last_status_code = fields.Integer(allow_none=True)
-    last_error = fields.String(allow_none=True)
+    last_error = fields.String(
+        allow_none=True, metadata={"description": "Error class of the last attempt: timeout, http_500, ..."}
+    )
     created_at = LocalDateTime()
     delivered_at = LocalDateTime(allow_none=True)
 

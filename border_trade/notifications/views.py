@@ -5,6 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.permissions import can
+from ..errors import Forbidden, Invalid
+from ..extensions import db
+from ..pages import attach_errors
 from . import services, webhooks
 from .forms import ConfirmForm, EmailPreferencesForm, WebhookForm
 from .messages import KINDS, render
@@ -56,14 +59,21 @@ def mark_read(notification_id):
 def webhook_list():
     """An exporter's webhooks with their latest deliveries."""
     if not can(current_user, "webhook.manage"):
-        from ..errors import Forbidden
-
         raise Forbidden()
     form = WebhookForm()
     secret = None
+    status = 200
     if form.validate_on_submit():
-        _hook, secret = webhooks.register_webhook(current_user, form.url.data)
-        flash(_("Webhook added. Copy its secret now: it is shown only once."), "success")
+        try:
+            _hook, secret = webhooks.register_webhook(current_user, form.url.data)
+        except Invalid as error:
+            db.session.rollback()
+            attach_errors(form, error.errors)
+            status = 422
+        else:
+            flash(_("Webhook added. Copy its secret now: it is shown only once."), "success")
+    elif form.is_submitted():
+        status = 400
     hooks = webhooks.visible_webhooks(current_user)
     deliveries = {hook.id: webhooks.deliveries(current_user, hook.id, limit=20) for hook in hooks}
     return render_template(
@@ -73,7 +83,7 @@ def webhook_list():
         deliveries=deliveries,
         secret=secret,
         stop_form=ConfirmForm(),
-    )
+    ), status
 
 
 @blp.route("/account/webhooks/<id:webhook_id>/stop", methods=["POST"])

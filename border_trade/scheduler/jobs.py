@@ -216,9 +216,18 @@ def nightly_cleanup(now):
 
 
 def send_notices(now):
-    """E-mail pending notices and deliver due webhooks."""
-    delivered, _failed = deliver_due(now)
-    return send_pending_emails(now) + delivered
+    """E-mail pending notices, then deliver due webhooks: two isolated steps, so that e-mails never wait on a
+    receiver; a step's failure is raised after the other step ran (the run is recorded as failed)."""
+    touched, failure = 0, None
+    for step in (send_pending_emails, lambda at: deliver_due(at)[0]):
+        try:
+            touched += step(now)
+        except Exception as error:
+            db.session.rollback()
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return touched
 
 
 def heartbeat(now):

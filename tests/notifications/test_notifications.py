@@ -109,13 +109,17 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver():
+def receiver(app):
+    """A receiver on loopback (a random port): private networks are allowed for the test's duration."""
     Receiver.bodies, Receiver.statuses = [], []
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    app.config["WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = True
     yield f"http://127.0.0.1:{server.server_address[1]}/hooks/border-trade"
+    app.config["WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = False
     server.shutdown()
+    server.server_close()
 
 
 def test_webhook_is_signed_and_retried_with_backoff(client, token_for, receiver):
