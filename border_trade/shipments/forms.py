@@ -27,8 +27,13 @@ ORIGIN_CRITERIA = ("WO", "RVC40", "CTH", "CTSH", "CC", "SP")
 
 
 class ItemForm(Form):
-    """One goods line: a catalogue product, or a description with an HS code. Product choices are set by the view."""
+    """One goods line: a catalogue product, or a description with an HS code. Product choices are set by the view.
 
+    On a product's line, an empty description or HS code means the product's own.
+    """
+
+    # the stored line this row changes (empty: a new line); what the row does not show stays as stored
+    id = HiddenField()
     product_id = SelectField(_l("Product"), choices=[], validate_choice=False)
     description_vi = StringField(_l("Description (if no product)"), render_kw={"maxlength": 300})
     hs_code = StringField(

@@ -106,16 +106,40 @@ class ShipmentInSchema(BaseSchema):
     items = fields.List(fields.Nested(ItemInSchema), load_default=list, validate=validate.Length(max=MAX_ITEMS))
 
 
+class ItemFormSchema(ItemInSchema):
+    """A goods line of the web form: `id` names the stored line it changes (absent or null: a new line)."""
+
+    id = fields.Integer(allow_none=True, validate=Range(min=1, max=2**31 - 1))
+
+
+class ShipmentFormSchema(ShipmentInSchema):
+    """The shipment of the web form: its goods lines are merged with the stored ones by `id`."""
+
+    items = fields.List(fields.Nested(ItemFormSchema), load_default=list, validate=validate.Length(max=MAX_ITEMS))
+
+
+def _patch_partial():
+    """Every field optional, also inside `consignee` and `vehicle` (merged with the stored values by the service);
+    each goods line of `items` stays whole, since `items` replaces the whole list."""
+    names = list(ShipmentInSchema._declared_fields)
+    names += [f"consignee.{name}" for name in ConsigneeSchema._declared_fields]
+    names += [f"vehicle.{name}" for name in VehicleSchema._declared_fields]
+    return tuple(names)
+
+
 class ShipmentPatchSchema(ShipmentInSchema):
-    """Every field optional; `items`, when given, replaces the whole list."""
+    """A JSON merge patch (RFC 7396) of a shipment: fields absent are kept; in `consignee` and `vehicle` keys absent
+    are kept too, and null clears an optional one; `items`, when given, replaces the whole list."""
+
+    PARTIAL = _patch_partial()
 
     def __init__(self, *args, **kwargs):
-        kwargs["partial"] = True
+        kwargs["partial"] = self.PARTIAL
         super().__init__(*args, **kwargs)
 
     def load(self, data, *, many=None, partial=None, unknown=None):
         # defaults must not overwrite stored values on a partial update
-        result = super().load(data, many=many, partial=True, unknown=unknown)
+        result = super().load(data, many=many, partial=self.PARTIAL, unknown=unknown)
         return {key: value for key, value in result.items() if key in (data or {})}
 
 

@@ -18,6 +18,22 @@ from ..references import next_reference
 from ..workflow import EDITABLE
 from .common import add_status_event, check_version, facts_of, local_today, snapshot, visible_shipment_or_404
 
+# nested input objects -> their columns on Shipment; the keys each needs once merged with the stored values
+NESTED = {
+    "consignee": {
+        "name": "consignee_name",
+        "address": "consignee_address",
+        "country": "consignee_country",
+        "tax_id": "consignee_tax_id",
+    },
+    "vehicle": {
+        "plate": "vehicle_plate",
+        "trailer_plate": "trailer_plate",
+        "driver_name": "driver_name",
+        "driver_id_no": "driver_id_no",
+    },
+}
+REQUIRED_NESTED = {"consignee": ("name", "country"), "vehicle": ("plate",)}
 SHIPMENT_FIELDS = (
     "planned_crossing_on",
     "regime",
@@ -92,11 +108,33 @@ def update_shipment(user, id_or_reference, data, *, if_match=None, now=None):
             current_status=shipment.status.value,
         )
     before = snapshot(shipment)
+    data, errors = _merge_nested(shipment, data)
+    if errors:
+        raise Invalid(_("Some fields are invalid."), errors=errors)
     _apply(shipment, data, user, now, creating=False)
     db.session.flush()
     record("shipment.update", actor=user, obj=shipment, before=before, after=snapshot(shipment))
     db.session.commit()
     return shipment
+
+
+def _merge_nested(shipment, data):
+    """Merge `consignee` and `vehicle` of an update into the stored ones (JSON merge patch, RFC 7396): keys given
+    change, keys absent keep their stored value, null clears; return (merged data, {path: messages}) where a
+    required key ends up empty (a vehicle without a plate)."""
+    data, errors = dict(data), {}
+    for name, columns in NESTED.items():
+        if data.get(name) is None:
+            continue  # absent: kept; null: the vehicle is removed (the schema refuses a null consignee)
+        stored = {key: getattr(shipment, column) for key, column in columns.items()}
+        if name == "vehicle" and not shipment.vehicle_plate:
+            stored = dict.fromkeys(columns)  # no vehicle yet: nothing to keep
+        merged = stored | data[name]
+        for key in REQUIRED_NESTED[name]:
+            if merged.get(key) is None:
+                errors[f"{name}.{key}"] = [_("This field is required.")]
+        data[name] = merged
+    return data, errors
 
 
 def _apply(shipment, data, user, now, *, creating):
@@ -144,8 +182,14 @@ def _apply(shipment, data, user, now, *, creating):
 
 
 def replace_items(shipment, items, organisation_id):
-    """Replace the shipment's goods lines with checked ones; return {field path: messages} (nothing replaced then)."""
+    """Make the shipment's goods lines the checked `items`; return {field path: messages} (nothing changed then).
+
+    An item with an `id` changes that stored line in place: keys it does not carry keep the stored value (while the
+    line keeps its product; with another product, descriptions and HS code absent come from the new product). An
+    item without `id` is a new line; a stored line no item names is deleted.
+    """
     errors = {}
+    stored = {line.id: line for line in shipment.items if line.id is not None}
     product_ids = {i["product_id"] for i in items if i.get("product_id")}
     products = {
         p.id: p
@@ -154,45 +198,95 @@ def replace_items(shipment, items, organisation_id):
         )
     }
     kept = {item.product_id for item in shipment.items}  # a line may keep a product archived since it was added
-    hs_codes = {i.get("hs_code") for i in items if i.get("hs_code")} | {p.hs_code for p in products.values()}
-    known_hs = set(db.session.scalars(sa.select(HsCode.code).where(HsCode.code.in_(hs_codes))))
-    lines = []
+    plan, seen = [], set()
     for index, item in enumerate(items):
-        product = products.get(item.get("product_id")) if item.get("product_id") else None
-        if item.get("product_id") and product is None:
+        old = None
+        if item.get("id") is not None:
+            old = stored.get(item["id"])
+            if old is None:
+                errors[f"items.{index}.id"] = [_("This goods line is not part of this shipment.")]
+                continue
+            if old.id in seen:
+                errors[f"items.{index}.id"] = [_("This goods line appears twice.")]
+                continue
+            seen.add(old.id)
+        product_id = item.get("product_id", old.product_id if old is not None else None)
+        product = products.get(product_id) if product_id else None
+        if product_id and product is None:
             errors[f"items.{index}.product_id"] = [_("No product of your organisation has this id.")]
             continue
         if product is not None and product.is_archived and product.id not in kept:
             errors[f"items.{index}.product_id"] = [_("This product is archived and cannot be added to a shipment.")]
             continue
-        hs_code = item.get("hs_code") or (product.hs_code if product else None)
-        if hs_code not in known_hs:
+        plan.append((index, old, _line_values(item, old, product), product))
+    hs_codes = {values["hs_code"] for _index, _old, values, _product in plan if values["hs_code"]}
+    known_hs = set(db.session.scalars(sa.select(HsCode.code).where(HsCode.code.in_(hs_codes))))
+    for index, _old, values, _product in plan:
+        if values["hs_code"] not in known_hs:
             errors[f"items.{index}.hs_code"] = [_("This HS code is not in the catalogue.")]
-            continue
-        criterion = item.get("origin_criterion")
-        lines.append(
-            ShipmentItem(
-                position=index + 1,
-                product=product,
-                description_vi=item.get("description_vi") or product.name_vi,
-                description_km=item.get("description_km") or (product.name_km if product else None),
-                description_en=item.get("description_en") or (product.name_en if product else None),
-                hs_code=hs_code,
-                quantity=item["quantity"],
-                unit=item["unit"],
-                packages=item.get("packages"),
-                package_type=item.get("package_type"),
-                marks=item.get("marks"),
-                net_weight_kg=item["net_weight_kg"],
-                gross_weight_kg=item["gross_weight_kg"],
-                unit_price=item["unit_price"],
-                value=line_value(item["quantity"], item["unit_price"]),
-                origin_criterion=normalize_origin_criterion(criterion) or criterion,
-                fob_value=item.get("fob_value"),
-            )
-        )
     if not errors:
-        shipment.items.clear()
-        db.session.flush()
-        shipment.items.extend(lines)
+        _store_lines(shipment, plan)
     return errors
+
+
+ITEM_KEYS = (
+    "description_vi",
+    "description_km",
+    "description_en",
+    "hs_code",
+    "quantity",
+    "unit",
+    "packages",
+    "package_type",
+    "marks",
+    "net_weight_kg",
+    "gross_weight_kg",
+    "unit_price",
+    "origin_criterion",
+    "fob_value",
+)
+# what a line of a catalogue product takes from the product when the input leaves it empty
+FROM_PRODUCT = {
+    "description_vi": "name_vi",
+    "description_km": "name_km",
+    "description_en": "name_en",
+    "hs_code": "hs_code",
+}
+
+
+def _line_values(item, old, product):
+    """Resolve a goods line's columns from its input, the stored line it changes (if any) and its product."""
+    same_product = old is not None and old.product_id == (product.id if product is not None else None)
+    values = {}
+    for key in ITEM_KEYS:
+        if key not in item and old is not None and (same_product or key not in FROM_PRODUCT):
+            values[key] = getattr(old, key)  # not on the form: kept as stored
+            continue
+        value = item.get(key)
+        if not value and key in FROM_PRODUCT and product is not None:
+            value = getattr(product, FROM_PRODUCT[key])
+        values[key] = value
+    criterion = values["origin_criterion"]
+    values["origin_criterion"] = normalize_origin_criterion(criterion) or criterion
+    values["value"] = line_value(values["quantity"], values["unit_price"])
+    return values
+
+
+def _store_lines(shipment, plan):
+    """Delete the lines the plan drops, change the ones it keeps in place, add the new ones, numbered 1..n."""
+    keep = {old.id for _index, old, _values, _product in plan if old is not None}
+    dropped = [line for line in shipment.items if line.id not in keep]
+    for line in dropped:
+        shipment.items.remove(line)
+    moved = [old for position, (_i, old, _v, _p) in enumerate(plan, 1) if old is not None and old.position != position]
+    for line in moved:
+        line.position = -line.position  # out of the way of the unique (shipment, position) until renumbered
+    if dropped or moved:
+        db.session.flush()
+    for position, (_index, old, values, product) in enumerate(plan, 1):
+        line = old if old is not None else ShipmentItem()
+        line.position, line.product = position, product
+        for key, value in values.items():
+            setattr(line, key, value)
+        if old is None:
+            shipment.items.append(line)

@@ -21,14 +21,14 @@ from ...products.queries import visible_products
 from .. import queries, services
 from ..forms import ItemForm, ShipmentFilterForm, ShipmentForm
 from ..models import HsCode, Shipment, ShipmentStatus
-from ..schemas import ShipmentInSchema
+from ..schemas import ShipmentFormSchema
 from ..workflow import EDITABLE
 from . import blp
 
 PER_PAGE = 25
 EMPTY_ROWS = 3
 ITEM_PATH = re.compile(r"^items\.(\d+)\.(.+)$")
-# error paths of ShipmentInSchema and the services -> fields of ShipmentForm
+# error paths of ShipmentFormSchema and the services -> fields of ShipmentForm
 FIELD_OF_PATH = {
     "consignee": "consignee_name",
     "consignee.name": "consignee_name",
@@ -100,7 +100,8 @@ def create():
 @blp.route("/<int:shipment_id>/edit", methods=["GET", "POST"])
 @requires("shipment.write")
 def edit(shipment_id):
-    """Change a draft or ready shipment; the goods lines on the form replace the stored ones."""
+    """Change a draft or ready shipment; each goods line row changes the stored line whose id it carries, keeping what
+    the form does not show; a row without id adds a line, a removed row deletes its line."""
     user = me()
     shipment = queries.visible_shipment_or_404(user, shipment_id)
     require(user, "shipment.write", shipment)
@@ -170,6 +171,9 @@ def _shipment_form(user, shipment=None):
     form.item_choices = choices
     for entry in form.items.entries:
         entry.form.product_id.choices = choices
+        unit = entry.form.unit
+        if unit.data and unit.data not in [choice.value for choice in unit.choices]:
+            unit.choices = [*unit.choices, SelectChoice(unit.data)]  # a unit given through the API: shown, kept
     return form
 
 
@@ -201,9 +205,11 @@ def _form_data(shipment):
         version=str(shipment.version),
         items=[
             {
+                "id": str(item.id),
                 "product_id": str(item.product_id) if item.product_id else "",
-                "description_vi": "" if item.product_id else item.description_vi,
-                "hs_code": "" if item.product_id else item.hs_code,
+                # on a product's line, empty means the product's own: shown only when the line has its own
+                "description_vi": "" if _products_own(item, "description_vi", "name_vi") else item.description_vi,
+                "hs_code": "" if _products_own(item, "hs_code", "hs_code") else item.hs_code,
                 "quantity": _plain(item.quantity),
                 "unit": item.unit,
                 "packages": item.packages,
@@ -218,6 +224,10 @@ def _form_data(shipment):
         ],
     )
     return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+def _products_own(item, key, product_key):
+    return item.product is not None and getattr(item, key) == getattr(item.product, product_key)
 
 
 def _plain(value):
@@ -240,6 +250,7 @@ def _payload(form, user):
         if line.remove.data or line.is_blank():
             continue
         item = {name: _text(line[name]) for name in ItemForm.FIELDS}
+        item["id"] = _text(line.id)
         if item["hs_code"]:
             item["hs_code"] = item["hs_code"].replace(".", "").replace(" ", "")
         if item["unit"] is None and item["product_id"]:
@@ -273,7 +284,7 @@ def _payload(form, user):
 
 def _load(payload):
     try:
-        return ShipmentInSchema().load(payload)
+        return ShipmentFormSchema().load(payload)
     except ValidationError as error:
         raise Invalid(_("Some fields are invalid."), errors=flatten_errors(error.messages)) from None
 
@@ -287,7 +298,9 @@ def _form_page(form, user, *, shipment=None, error=None, rows=(), status=200):
             match = ITEM_PATH.match(path)
             if match and int(match.group(1)) < len(rows):
                 index = int(match.group(1))
-                for message in attach_errors(rows[index], {match.group(2): messages}):
+                # the row's hidden line id shows no errors of its own
+                field = None if match.group(2) == "id" else match.group(2)
+                for message in attach_errors(rows[index], {field: messages}):
                     general.append(_("Line %(number)d: %(message)s", number=index + 1, message=message))
             else:
                 shipment_errors[path] = messages
