@@ -1,0 +1,50 @@
+// What the page tells the officer besides the queue: the short toast, the events the server refused
+// ("Not recorded") and the online/offline badge.
+import { T } from "./i18n.js";
+import { $, app, el, state } from "./state.js";
+
+var TOAST_MS = 5000;
+var toastTimer = null;
+
+export function toast(text) {
+  var node = $("toast");
+  node.textContent = text;
+  node.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(function () {
+    node.hidden = true;
+  }, TOAST_MS);
+}
+
+export function showProblem(problem) {
+  var list = $("problem-list");
+  var existing = list.querySelector('[data-key="' + problem.key + '"]');
+  if (existing) {
+    existing.remove();
+  }
+  var li = el("li", "problem");
+  li.dataset.key = problem.key;
+  if (problem.reference) {
+    li.dataset.reference = problem.reference;
+    li.dataset.event = problem.event;
+    li.appendChild(el("strong", null, problem.reference + " · " + (T.events[problem.event] || problem.event)));
+  }
+  li.appendChild(el("span", "problem-message", problem.message));
+  var dismiss = el("button", "btn-big btn-dismiss", T.dismiss);
+  dismiss.type = "button";
+  dismiss.addEventListener("click", function () {
+    li.remove();
+    $("problems").hidden = !list.children.length;
+  });
+  li.appendChild(dismiss);
+  list.appendChild(li);
+  $("problems").hidden = false;
+}
+
+export function setOnline(online) {
+  state.online = online;
+  var node = $("net-status");
+  node.className = "net " + (online ? "net-online" : "net-offline");
+  node.textContent = online ? T.online : T.offline;
+  app.dataset.online = String(online);
+}

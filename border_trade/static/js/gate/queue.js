@@ -1,0 +1,236 @@
+// The queue view: today's trucks (refreshed from the API), the counters and the selected truck, each shown with
+// the status it will have once its unsent events are recorded, and the buttons of the events allowed then.
+import { learnClock, serverNow } from "./clock.js";
+import { dwellText, format, T, timeOfDay } from "./i18n.js";
+import { setOnline } from "./notices.js";
+import { loadOutbox, renderOutbox } from "./outbox.js";
+import { $, config, el, readonly, state } from "./state.js";
+
+// References and plates compared without case, spaces or punctuation.
+export function normalise(text) {
+  return String(text || "")
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, "");
+}
+
+export function findItem(reference) {
+  for (var i = 0; i < state.items.length; i += 1) {
+    if (state.items[i].reference === reference) {
+      return state.items[i];
+    }
+  }
+  return state.extra[reference] || null;
+}
+
+// The status a truck will have once the unsent events for it are recorded (as the state machine says).
+function projected(item) {
+  var status = item.status;
+  var lane = item.lane || "";
+  var beforeHold = state.beforeHold[item.reference] || null;
+  var pending = 0;
+  loadOutbox().forEach(function (entry) {
+    if (entry.body.shipment !== item.reference) {
+      return;
+    }
+    pending += 1;
+    var target = (config.flow[status + "|" + lane] || {})[entry.body.event];
+    if (!target) {
+      return; // the server decides; a refusal shows up under "Not recorded"
+    }
+    if (entry.body.event === "held") {
+      beforeHold = status;
+    }
+    if (entry.body.event === "released" && beforeHold) {
+      target = beforeHold;
+    }
+    if (entry.body.event === "lane_assigned") {
+      lane = entry.body.lane || lane;
+    }
+    status = target;
+  });
+  return { status: status, lane: lane, beforeHold: beforeHold, pending: pending };
+}
+
+function allowedEvents(view) {
+  var moves = config.flow[view.status + "|" + view.lane] || {};
+  return Object.keys(moves);
+}
+
+function dwellNow(item) {
+  if (item.dwell_minutes === null || item.dwell_minutes === undefined) {
+    return null;
+  }
+  return item.dwell_minutes + Math.floor((Date.now() - state.fetchedAt) / 60000);
+}
+
+export function matches(item, filter) {
+  return !filter || normalise(item.reference).indexOf(filter) >= 0 || normalise(item.plate).indexOf(filter) >= 0;
+}
+
+export function renderQueue() {
+  var list = $("queue");
+  var filter = normalise($("search").value);
+  var shown = 0;
+  var rows = state.items.map(function (item) {
+    var view = projected(item);
+    var li = el("li", "truck");
+    li.dataset.reference = item.reference;
+    li.dataset.status = view.status;
+    li.dataset.lane = view.lane || "";
+    li.dataset.plate = item.plate || "";
+    li.dataset.allowed = readonly ? "" : allowedEvents(view).join(" ");
+    if (view.pending) {
+      li.dataset.pending = String(view.pending);
+    }
+    li.hidden = !matches(item, filter);
+    if (!li.hidden) {
+      shown += 1;
+    }
+    var button = el("button", "truck-select");
+    button.type = "button";
+    button.setAttribute("aria-pressed", String(state.selected === item.reference));
+    button.appendChild(el("span", "truck-ref", item.reference));
+    button.appendChild(el("span", "truck-plate", item.plate || "—"));
+    button.appendChild(el("span", "status-badge status-" + view.status, T.statuses[view.status] || view.status));
+    if (view.lane) {
+      button.appendChild(el("span", "lane-badge lane-" + view.lane, T.lanes[view.lane]));
+    }
+    if (view.pending) {
+      button.appendChild(el("span", "pending-badge", "⟳ " + view.pending));
+    }
+    button.appendChild(el("span", "dwell", dwellText(dwellNow(item))));
+    button.addEventListener("click", function () {
+      select(item.reference);
+    });
+    li.appendChild(button);
+    return li;
+  });
+  list.replaceChildren.apply(list, rows);
+  $("queue-empty").hidden = state.items.length > 0;
+  return shown;
+}
+
+function renderCounters() {
+  document.querySelectorAll("[data-counter]").forEach(function (node) {
+    var value = state.counters[node.dataset.counter];
+    if (value !== undefined) {
+      node.textContent = value;
+    }
+  });
+}
+
+function renderSelected() {
+  var panel = $("selected");
+  var item = state.selected ? findItem(state.selected) : null;
+  $("select-hint").hidden = Boolean(item);
+  panel.hidden = !item;
+  if (!item) {
+    return;
+  }
+  var view = projected(item);
+  $("sel-reference").textContent = item.reference;
+  var status = $("sel-status");
+  status.className = "status-badge status-" + view.status;
+  status.textContent = item.unknown && !view.pending ? "?" : T.statuses[view.status] || view.status;
+  var lane = $("sel-lane");
+  lane.hidden = !view.lane;
+  lane.className = "lane-badge lane-" + (view.lane || "none");
+  lane.textContent = view.lane ? T.lanes[view.lane] : "";
+  $("sel-plate").textContent = item.plate || "—";
+  $("sel-driver").textContent = item.driver_name || "—";
+  $("sel-exporter").textContent = item.exporter || "—";
+  $("sel-dwell").textContent = dwellText(dwellNow(item)) || "—";
+  var note = $("sel-note");
+  note.hidden = !item.unknown;
+  note.textContent = item.unknown ? format(T.not_in_queue, { reference: item.reference }) : "";
+  if (readonly) {
+    return;
+  }
+  var allowed = allowedEvents(view);
+  var any = false;
+  document.querySelectorAll("#event-buttons [data-event]").forEach(function (button) {
+    button.hidden = allowed.indexOf(button.dataset.event) < 0;
+    any = any || !button.hidden;
+  });
+  $("no-events").hidden = any;
+}
+
+export function render() {
+  renderQueue();
+  renderCounters();
+  renderSelected();
+  renderOutbox();
+}
+
+export function select(reference) {
+  state.selected = reference;
+  render();
+  var panel = $("selected");
+  if (panel && typeof panel.scrollIntoView === "function" && window.innerWidth < 900) {
+    panel.scrollIntoView({ block: "start" });
+  }
+}
+
+// A reference typed or scanned: select it; not in today's queue, it may still arrive (the server decides).
+export function selectReference(reference) {
+  reference = reference.toUpperCase();
+  if (!findItem(reference)) {
+    state.extra[reference] = { reference: reference, status: "submitted", lane: null, unknown: true };
+  }
+  $("search").value = reference;
+  select(reference);
+}
+
+// The truck in an answer of the crossings API takes the status (and lane) the server recorded.
+export function applyAnswer(body) {
+  if (!body || !body.shipment) {
+    return;
+  }
+  var reference = body.shipment.reference;
+  var item = findItem(reference);
+  if (!item) {
+    return;
+  }
+  if (body.event && body.event.event === "held") {
+    state.beforeHold[reference] = body.event.from_status;
+  }
+  if (body.event && body.event.lane) {
+    item.lane = body.event.lane;
+  }
+  item.status = body.shipment.status;
+}
+
+export function refreshQueue() {
+  var sentAt = Date.now();
+  return fetch(config.queue_url + "?lang=" + encodeURIComponent(config.lang), {
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
+  })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      return response.json();
+    })
+    .then(
+      function (data) {
+        state.items = data.items || [];
+        state.counters = data.counters || {};
+        state.fetchedAt = Date.now();
+        learnClock(data.server_time, sentAt);
+        state.items.forEach(function (item) {
+          delete state.extra[item.reference];
+        });
+        setOnline(true);
+        $("updated-at").textContent = format(T.updated_at, { time: timeOfDay(serverNow()) });
+        render();
+      },
+      function (error) {
+        if (error instanceof TypeError) {
+          setOnline(false);
+        } else {
+          $("updated-at").textContent = T.refresh_failed;
+        }
+      }
+    );
+}
