@@ -220,12 +220,12 @@ def papers_for(shipment, *, issued_on):
 # -- many submitted shipments at once ------------------------------------------------------------------------------
 
 
-def submitted_shipments(count, *, exporter, product, gate, on, at, plates="70H-{n:05d}"):
+def submitted_shipments(count, *, exporter, product, gate, on, at, plate_prefix="70H-"):
     """Add `count` submitted shipments of one goods line of `product` (400 units at 9.50 USD) leaving through `gate`
-    on `on`, submitted at `at`, each with its papers and its own reference and truck; return their references.
-    Missing exchange rates up to `on` are added first (the demo's).
+    on `on`, submitted at `at`, each with its papers, its own reference and its own truck (`plate_prefix` and five
+    digits); return their references. Missing exchange rates up to `on` are added first (the demo's).
 
-    The first is built by `new_shipment` and `submit`; the others are copies of it written in a few statements
+    The first is built by `new_shipment` and `submit`; the others are copies of it written in four statements
     whatever `count` (thousands a second), so load tests and benchmarks can seed as many as they need. Commits.
     """
     load_rates(on)  # totals in VND and USD need the day's rates
@@ -239,11 +239,11 @@ def submitted_shipments(count, *, exporter, product, gate, on, at, plates="70H-{
         lines=[goods_line(product, Decimal("400"), Decimal("9.50"))],
         reference=f"BT-{year}-{first:06d}",
         number=first,
-        vehicle_plate=plates.format(n=0),
+        vehicle_plate=f"{plate_prefix}00000",
     )
     submit(shipment, actor=exporter, ready_at=at - timedelta(hours=2), submitted_at=at)
     db.session.flush()
-    references = [shipment.reference, *_copy(shipment, first + 1, count - 1, plates)]
+    references = [shipment.reference, *_copy(shipment, first + 1, count - 1, plate_prefix)]
     db.session.commit()
     return references
 
@@ -259,19 +259,32 @@ def _take_numbers(year, count):
     return first
 
 
-def _copy(template, first, count, plates):
-    """Insert `count` copies of a flushed shipment numbered from `first`, with its lines, timeline and papers."""
+def _copy(template, first, count, plate_prefix):
+    """Insert `count` copies of a flushed shipment numbered from `first`, with its lines, timeline and papers: one
+    INSERT … SELECT per table, over a recursive CTE of numbers (PostgreSQL and SQLite alike)."""
     if count <= 0:
         return []
     year = template.planned_crossing_on.year
     table = Shipment.__table__
-    row = db.session.execute(sa.select(table).where(table.c.id == template.id)).mappings().one()
-    row = {name: value for name, value in row.items() if name != "id" and value is not None}  # NULL stays NULL
-    references = [f"BT-{year}-{first + n:06d}" for n in range(count)]
-    db.session.execute(
-        table.insert(),
-        [{**row, "reference": ref, "vehicle_plate": plates.format(n=n + 1)} for n, ref in enumerate(references)],
+    numbers = sa.select(sa.literal_column("0").label("n")).cte("numbers", recursive=True)
+    numbers = numbers.union_all(sa.select(numbers.c.n + sa.literal_column("1")).where(numbers.c.n < count - 1))
+
+    def padded(start, width):  # start + n with leading zeros, in SQL
+        return sa.func.substr(sa.cast(numbers.c.n + sa.literal_column(str(10**width + start)), sa.String), 2)
+
+    names = [c.name for c in table.columns if c.name not in ("id", "reference", "vehicle_plate")]
+    shipments = (
+        sa.select(
+            sa.literal(f"BT-{year}-") + padded(first, 6),
+            sa.literal(plate_prefix) + padded(1, 5),
+            *(table.c[name] for name in names),
+        )
+        .select_from(table.join(numbers, sa.true()))
+        .where(table.c.id == template.id)
+        .order_by(numbers.c.n)
     )
+    db.session.execute(table.insert().from_select(["reference", "vehicle_plate", *names], shipments))
+    references = [f"BT-{year}-{first + n:06d}" for n in range(count)]
     copies = table.c.reference.between(references[0], references[-1])
     for model in (ShipmentItem, ShipmentEvent, Document):
         child = model.__table__
