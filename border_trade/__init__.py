@@ -22,6 +22,7 @@ def create_app(config=None):
     configure_database(app)
     register_extensions(app)
     register_blueprints(app)
+    register_subscriptions(app)
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -80,7 +81,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from .api import register_api
+    from .app_api import register_api
     from .assets import blp as assets
     from .audit.views import blp as audit_views
     from .auth.views import blp as auth_views
@@ -107,6 +108,12 @@ def register_blueprints(app):
     app.register_blueprint(reports_views)
     app.register_blueprint(verify_views)
     register_api(app)
+
+
+def register_subscriptions(app):
+    from .subscriptions import register_subscriptions as register
+
+    register(app)
 
 
 def register_error_handlers(app):

@@ -7,12 +7,6 @@ from .gates.models import CounterpartGate, Country, Gate, Province  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401
 from .notifications.models import Notification, NotificationPreference, Webhook, WebhookDelivery  # noqa: F401
 from .products.models import Product  # noqa: F401
+from .reference import ExchangeRate, HsCode  # noqa: F401
 from .scheduler.models import JobRun, SchedulerLease  # noqa: F401
-from .shipments.models import (  # noqa: F401
-    ExchangeRate,
-    HsCode,
-    ReferenceCounter,
-    Shipment,
-    ShipmentEvent,
-    ShipmentItem,
-)
+from .shipments.models import ReferenceCounter, Shipment, ShipmentEvent, ShipmentItem  # noqa: F401

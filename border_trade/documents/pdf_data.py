@@ -12,8 +12,7 @@ from ..extensions import db
 from ..gates.models import Country
 from ..i18n import bilingual, localized
 from ..products.models import Product
-from ..shipments.models import Currency
-from ..shipments.money import rate_on
+from ..reference import Currency, rate_on
 from .models import Document, DocumentType, PdfKind
 from .pdf import form_d, invoice, layout, manifest, packing_list
 from .pdf.formats import LOCAL_TZ

@@ -8,7 +8,7 @@ from ..auth.permissions import require
 from ..errors import Invalid
 from ..extensions import db
 from ..gates.models import Province
-from ..shipments.models import HsCode
+from ..reference import HsCode
 from ..versioning import check_version
 from .models import Product
 from .queries import visible_product_or_404

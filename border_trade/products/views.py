@@ -14,7 +14,7 @@ from ..gates.models import Province
 from ..gates.queries import list_provinces_query
 from ..i18n import localized
 from ..pages import attach_errors, csv_template, keep_upload, me, page_number, requires, template_helpers
-from ..shipments.models import HsCode
+from ..reference import HsCode
 from ..spreadsheets import drop_upload, load_upload
 from . import imports, queries, services
 from .forms import ConfirmForm, ImportForm, ProductForm, ProductSearchForm

@@ -1,4 +1,4 @@
-"""Shipments, their goods lines and timeline, HS codes and exchange rates."""
+"""Shipments, their goods lines and timeline (HS codes and exchange rates: reference.py)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,13 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import StrEnum, enum_column
 from ..extensions import db
-from ..types import Money, Rate, UTCDateTime, Weight, utcnow
-
-
-class Currency(StrEnum):
-    VND = "VND"
-    USD = "USD"
-    KHR = "KHR"
+from ..reference import Currency, ExchangeRate, HsCode  # noqa: F401  (trade reference data, used here too)
+from ..types import Money, UTCDateTime, Weight, utcnow
 
 
 class ShipmentStatus(StrEnum):
@@ -73,45 +68,6 @@ class EventKind(StrEnum):
     STATUS = "status"
     CROSSING = "crossing"
     DOCUMENT = "document"
-
-
-class HsCode(db.Model):
-    __tablename__ = "hs_codes"
-
-    code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
-    hs6: Mapped[str] = mapped_column(sa.String(6), index=True)
-    chapter: Mapped[str] = mapped_column(sa.String(2), index=True)
-    name_vi: Mapped[str] = mapped_column(sa.String(300))
-    name_en: Mapped[str] = mapped_column(sa.String(300))
-    name_km: Mapped[str | None] = mapped_column(sa.String(300))
-    category: Mapped[str | None] = mapped_column(sa.String(40))
-    ocop_group: Mapped[str | None] = mapped_column(sa.String(40))
-    sources: Mapped[str | None] = mapped_column(sa.Text)
-    note: Mapped[str | None] = mapped_column(sa.Text)
-
-    @property
-    def formatted(self):
-        return f"{self.code[:4]}.{self.code[4:6]}.{self.code[6:]}"
-
-    def __repr__(self):
-        return f"<HsCode {self.code}>"
-
-
-class ExchangeRate(db.Model):
-    """How many VND one unit of a currency was worth on a date."""
-
-    __tablename__ = "exchange_rates"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    currency: Mapped[Currency] = mapped_column(enum_column(Currency, 3))
-    rate_on: Mapped[date]
-    vnd_per_unit: Mapped[Decimal] = mapped_column(Rate)
-    source: Mapped[str | None] = mapped_column(sa.String(120))
-
-    __table_args__ = (sa.UniqueConstraint("currency", "rate_on", name="uq_exchange_rates_currency_rate_on"),)
-
-    def __repr__(self):
-        return f"<ExchangeRate {self.currency} {self.rate_on} {self.vnd_per_unit}>"
 
 
 class ReferenceCounter(db.Model):

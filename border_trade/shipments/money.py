@@ -3,26 +3,10 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-import sqlalchemy as sa
-
-from ..extensions import db
-from .models import Currency, ExchangeRate
+from ..reference import Currency, rate_on
 
 CENT = Decimal("0.01")
 GRAM = Decimal("0.001")
-
-
-def rate_on(currency, on):
-    """Return VND per unit of `currency` in force on a date (the latest on or before it), or None."""
-    currency = Currency(currency)
-    if currency is Currency.VND:
-        return Decimal(1)
-    return db.session.scalar(
-        sa.select(ExchangeRate.vnd_per_unit)
-        .where(ExchangeRate.currency == currency, ExchangeRate.rate_on <= on)
-        .order_by(ExchangeRate.rate_on.desc())
-        .limit(1)
-    )
 
 
 @dataclass(frozen=True)

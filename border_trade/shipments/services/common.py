@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from ...documents.models import Document
 from ...documents.rules import DocumentFacts, ItemFacts, ShipmentFacts
+from ...events import SHIPMENT_STATUS_CHANGED, publish
 from ...extensions import db
 from ...versioning import check_version, etag_value  # noqa: F401  (re-exported)
 from ..models import EventKind, ShipmentEvent
@@ -85,9 +86,7 @@ def add_status_event(shipment, *, to, actor, now: datetime, note=None, event=Non
     changed = entry.from_status is not None and entry.from_status != to
     shipment.status = to
     if changed:
-        from ...notifications.webhooks import enqueue_status_change
-
-        enqueue_status_change(shipment, entry, now=now)
+        publish(SHIPMENT_STATUS_CHANGED, shipment=shipment, event=entry, now=now)
     return entry
 
 

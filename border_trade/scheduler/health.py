@@ -5,11 +5,11 @@ import logging
 import sqlalchemy as sa
 from marshmallow import fields
 
+from ..api.blueprint import Blueprint
+from ..api.schemas import BaseSchema
 from ..extensions import db
-from ..scheduler.queries import get_leader
 from ..types import utcnow
-from .blueprint import Blueprint
-from .schemas import BaseSchema
+from .queries import get_leader
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,58 @@
+"""The REST API put together: every domain's API blueprint, and a caller on every /api/v1 request.
+
+Part of the composition root (like `create_app`): it knows every domain; `api/` is the plumbing the domains use
+and knows none of them.
+"""
+
+from flask import g, request
+
+from .api import API_PREFIX, PUBLIC_ENDPOINTS
+from .api.docs import blp as docs
+from .audit.api import blp as audit_api
+from .auth.api import blp as auth_api
+from .auth.bearer import authenticate_bearer, authenticate_session
+from .crossings.api import blp as crossings_api
+from .documents.api import blp as documents_api
+from .documents.pdf_api import blp as pdf_api
+from .documents.pdf_api import verify_blp as verify_api
+from .extensions import api, csrf
+from .gates.api import blp as gates_api
+from .notifications.api import blp as notifications_api
+from .products.api import blp as products_api
+from .reports.api import blp as reports_api
+from .scheduler.health import blp as health_api
+from .shipments.api import blp as shipments_api
+
+BLUEPRINTS = (
+    health_api,
+    gates_api,
+    products_api,
+    shipments_api,
+    documents_api,
+    auth_api,
+    audit_api,
+    crossings_api,
+    notifications_api,
+    pdf_api,
+    verify_api,
+    reports_api,
+)
+
+
+def register_api(app):
+    """Bind flask-smorest, register every API blueprint and require a bearer token on /api/v1."""
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearerAuth": []}]
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    app.register_blueprint(docs)
+
+    @app.before_request
+    def _authenticate_api():
+        if not request.path.startswith(API_PREFIX + "/") or request.endpoint in PUBLIC_ENDPOINTS:
+            return
+        if request.endpoint is None:
+            return  # 404/405 answered by the error handlers
+        g.api_user = authenticate_session() or authenticate_bearer()

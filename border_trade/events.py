@@ -1,0 +1,27 @@
+"""Domain events: how a lower domain tells a higher one that something happened, without importing it.
+
+The application factory subscribes the handlers (`border_trade.subscriptions`); a service publishes by name.
+Handlers run at once, in the publisher's request and transaction: what they add to the session is committed (or
+rolled back) with the publisher's change. Subscriptions belong to one app, so every app built by `create_app`
+gets its own.
+
+Events (name: keyword arguments):
+    shipment.status_changed: shipment, event (the ShipmentEvent that moved it), now
+"""
+
+from collections import defaultdict
+
+from flask import current_app
+
+SHIPMENT_STATUS_CHANGED = "shipment.status_changed"
+
+
+def subscribe(app, name, handler):
+    """Call `handler(**payload)` whenever `name` is published inside `app`."""
+    app.extensions.setdefault("border_trade.events", defaultdict(list))[name].append(handler)
+
+
+def publish(name, **payload):
+    """Run the current app's handlers of `name`, in the order they subscribed."""
+    for handler in current_app.extensions.get("border_trade.events", {}).get(name, ()):
+        handler(**payload)
