@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from .auth.permissions import can, require
 from .errors import Unauthorized
-from .spreadsheets import SheetError, stash_upload, template_csv
+from .spreadsheets import SheetError, current_limits, stash_upload, template_csv
 
 MAX_PAGE = 100_000
 
@@ -66,19 +66,20 @@ def csv_template(columns, filename):
 
 
 def keep_upload(form, read_rows, **stash):
-    """Read the import form's file with `read_rows` (content, filename); keep it and return its key, or None
-    with the reason on the form's file field when it is no readable table."""
+    """Read the import form's file once with `read_rows` (content, filename) and keep the rows it gives on the
+    server (the preview and the confirmation read them, never the file); return their key, or None with the reason
+    on the form's file field when it is no readable table."""
     if not form.validate_on_submit():
         return None
     upload = form.file.data
-    content = upload.read() if upload else b""
+    content = upload.read(current_limits().max_bytes + 1) if upload else b""
     filename = upload.filename if upload else ""
     try:
-        read_rows(content, filename)
+        rows = read_rows(content, filename)
     except SheetError as error:
         form.file.errors = [error.message]
         return None
-    return stash_upload(content, filename, owner_id=me().id, **stash)
+    return stash_upload(rows, filename, owner_id=me().id, **stash)
 
 
 def has_khmer(text):

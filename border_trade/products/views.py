@@ -148,9 +148,8 @@ def import_upload():
 def import_preview(key):
     """Show every row of the kept file with its errors; confirming saves all rows in one go, or none."""
     user = me()
-    content, filename = load_upload(key, owner_id=user.id, kind=IMPORT_KIND)
+    rows, filename = load_upload(key, owner_id=user.id, kind=IMPORT_KIND)  # read at upload, never parsed again
     form = ConfirmForm()
-    rows = imports.read_product_rows(content, filename)
     message, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():

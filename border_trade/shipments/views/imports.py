@@ -10,7 +10,7 @@ from ...pages import csv_template, keep_upload, me, requires
 from ...spreadsheets import drop_upload, load_upload
 from .. import imports
 from ..forms import ConfirmForm, ItemsImportForm
-from . import blp
+from .blueprint import blp
 
 IMPORT_KIND = "shipment_items"
 
@@ -49,8 +49,7 @@ def import_upload(shipment_id):
 def import_preview(shipment_id, key):
     """Show every row with its errors; confirming appends all rows to the shipment in one go, or none."""
     user = me()
-    content, filename = load_upload(key, owner_id=user.id, kind=IMPORT_KIND, target=shipment_id)
-    rows = imports.read_item_rows(content, filename)
+    rows, filename = load_upload(key, owner_id=user.id, kind=IMPORT_KIND, target=shipment_id)  # read at upload
     form = ConfirmForm()
     general, status = [], 200
     if request.method == "POST":
