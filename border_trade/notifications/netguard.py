@@ -172,6 +172,26 @@ def resolve(target, config):
     return addresses
 
 
+def resolve_within(target, config, seconds):
+    """`resolve`, given up (as a "dns_error") after some seconds: a slow DNS server cannot hold a request."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["addresses"] = resolve(target, config)
+        except Refused as refused:
+            outcome["refused"] = refused
+
+    worker = threading.Thread(target=run, name="webhook-resolve", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if "refused" in outcome:
+        raise outcome["refused"]
+    if "addresses" not in outcome:
+        raise Refused("dns_error", f"no answer within {seconds:g} s")
+    return outcome["addresses"]
+
+
 def tls_context():
     """The TLS settings of deliveries: the system's trust store, certificate checked for the URL's name."""
     return ssl.create_default_context()

@@ -211,7 +211,7 @@ def check_url(url):
     config = current_app.config
     try:
         target = netguard.parse(url, config)
-        netguard.resolve(target, config)
+        netguard.resolve_within(target, config, float(config["WEBHOOK_TIMEOUT_SECONDS"]))
     except netguard.Refused as refused:
         if refused.kind != "dns_error":
             raise Invalid(errors={"url": [_url_error(refused.kind, config)]}) from refused

@@ -220,6 +220,23 @@ def test_a_name_resolving_to_a_private_address_is_refused(client, token_for, set
     assert resolver.asked == ["hooks.example.test", "mixed.example.test", "ok.example.test"]
 
 
+def test_a_slow_name_server_does_not_hold_the_registration(client, token_for, settings):
+    class Slow(FakeResolver):
+        def __call__(self, host, port):
+            self.asked.append(host)
+            time.sleep(2)
+            return ["127.0.0.1"]
+
+    resolver = Slow({})
+    settings(WEBHOOK_RESOLVER=resolver, WEBHOOK_TIMEOUT_SECONDS=0.3)
+    started = time.monotonic()
+    response = client.post(
+        "/api/v1/webhooks", json={"url": "https://slow.example.test/"}, headers=token_for(make_user(Role.EXPORTER))
+    )
+    assert time.monotonic() - started < 1.5 and resolver.asked == ["slow.example.test"]
+    assert response.status_code == 201  # unresolved for now: each delivery resolves and checks again
+
+
 def test_production_takes_https_only(client, token_for, settings):
     settings(WEBHOOK_REQUIRE_HTTPS=True)
     headers = token_for(make_user(Role.EXPORTER))
