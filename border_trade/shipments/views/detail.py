@@ -19,7 +19,7 @@ from ..forms import MoveForm
 from ..models import EventKind, Lane, ShipmentStatus
 from ..schemas import TransitionSchema
 from ..workflow import EDITABLE, exporter_move_allowed
-from . import blp
+from .blueprint import blp
 
 S = ShipmentStatus
 # the moves a person may make, in the order their buttons appear

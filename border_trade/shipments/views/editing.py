@@ -23,7 +23,7 @@ from ..forms import ItemForm, ShipmentFilterForm, ShipmentForm
 from ..models import HsCode, Shipment, ShipmentStatus
 from ..schemas import ShipmentFormSchema
 from ..workflow import EDITABLE
-from . import blp
+from .blueprint import blp
 
 PER_PAGE = 25
 EMPTY_ROWS = 3
