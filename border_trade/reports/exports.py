@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -45,6 +46,9 @@ NUMBER_FORMATS = {
 PLACES = {"gross_weight_kg": 3, "net_weight_kg": 3, "value_usd": 2, "value_vnd": 0}
 # a cell starting with one of these is a formula to a spreadsheet; exporter and product names are user text
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# what XML 1.0 cannot hold (openpyxl raises IllegalCharacterError for the control characters): tab, line feed and
+# carriage return stay, the other C0 controls, lone surrogates and the two non-characters go
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def cell_text(key, value):
@@ -60,6 +64,16 @@ def _defused(text):
     return f"'{text}" if isinstance(text, str) and text.startswith(_FORMULA_STARTS) else text
 
 
+def xlsx_cell(value):
+    """Return a value fit for an XLSX cell: characters XML cannot hold dropped, then a formula-like text defused."""
+    return _defused(_NOT_XML.sub("", value)) if isinstance(value, str) else value
+
+
+def _append(sheet, values):
+    """Write one row: every cell of every sheet of the export goes through here (and so through xlsx_cell)."""
+    sheet.append([xlsx_cell(value) for value in values])
+
+
 def filename(report, extension):
     """Return a download name such as `border-trade-volume-2026-01-01-2026-03-31.xlsx`."""
     return f"border-trade-volume-{report.start.isoformat()}-{report.end.isoformat()}.{extension}"
@@ -72,9 +86,15 @@ def csv_text(report):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in report.rows:
-        writer.writerow([_defused(cell_text(key, row.get(key))) for key in columns])
+        # numbers are the app's own; any other text may be user text, so it is defused
+        writer.writerow([_csv_cell(key, row.get(key)) for key in columns])
     writer.writerow([_("Total") if i == 0 else cell_text(key, report.totals.get(key)) for i, key in enumerate(columns)])
     return buffer.getvalue()
+
+
+def _csv_cell(key, value):
+    text = cell_text(key, value)
+    return text if key in NUMBER_FORMATS else _defused(text)
 
 
 def _typed(key, value):
@@ -84,7 +104,7 @@ def _typed(key, value):
         return Decimal(value).quantize(Decimal(1).scaleb(-PLACES[key]))
     if key == "product_group":
         return str(OcopGroup(value).label) if value in OcopGroup.values() else value
-    return _defused(value) if isinstance(value, str) else value
+    return value
 
 
 def xlsx_bytes(report, *, title=None):
@@ -93,12 +113,12 @@ def xlsx_bytes(report, *, title=None):
     book = Workbook()
     sheet = book.active
     sheet.title = _("Report")[:31]
-    sheet.append([str(COLUMN_LABELS[key]) for key in columns])
+    _append(sheet, [str(COLUMN_LABELS[key]) for key in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in report.rows:
-        sheet.append([_typed(key, row.get(key)) for key in columns])
-    sheet.append([_("Total") if i == 0 else _typed(key, report.totals.get(key)) for i, key in enumerate(columns)])
+        _append(sheet, [_typed(key, row.get(key)) for key in columns])
+    _append(sheet, [_("Total") if i == 0 else _typed(key, report.totals.get(key)) for i, key in enumerate(columns)])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for index, key in enumerate(columns, start=1):
@@ -110,25 +130,26 @@ def xlsx_bytes(report, *, title=None):
     sheet.freeze_panes = "A2"
 
     about = book.create_sheet(_("Parameters")[:31])
-    about.append([_("Report"), str(title or _("Border-trade volume"))])
-    about.append([_("From"), report.start])
-    about.append([_("To"), report.end])
-    about.append([_("Grouped by"), ", ".join(str(COLUMN_LABELS[name]) for name in report.group_by)])
-    about.append([_("Province of a merged gate"), _province_as_label(report.province_as)])
+    _append(about, [_("Report"), str(title or _("Border-trade volume"))])
+    _append(about, [_("From"), report.start])
+    _append(about, [_("To"), report.end])
+    _append(about, [_("Grouped by"), ", ".join(str(COLUMN_LABELS[name]) for name in report.group_by)])
+    _append(about, [_("Province of a merged gate"), _province_as_label(report.province_as)])
     for key, value in report.filters.items():
         if value is not None:
-            about.append([str(COLUMN_LABELS.get(key, key)), value])
-    about.append(
+            _append(about, [str(COLUMN_LABELS.get(key, key)), value])
+    _append(
+        about,
         [
             _("Counting"),
             _(
                 "Shipments are counted on the day of their crossing (Asia/Ho_Chi_Minh) and converted at the "
                 "exchange rate of that day."
             ),
-        ]
+        ],
     )
     for missing in report.missing_rates:
-        about.append([_("Missing exchange rate"), f"{missing['currency']} {missing['date'].isoformat()}"])
+        _append(about, [_("Missing exchange rate"), f"{missing['currency']} {missing['date'].isoformat()}"])
     for (cell,) in about.iter_rows(min_col=2, max_col=2):
         if hasattr(cell.value, "year"):
             cell.number_format = "yyyy-mm-dd"
