@@ -91,7 +91,12 @@ def get_shipment(id_or_reference):
 @blp.arguments(ShipmentPatchSchema)
 @blp.response(200, ShipmentSchema)
 def patch_shipment(data, id_or_reference):
-    """Change a draft or ready shipment (409 otherwise; a stale If-Match answers 412)."""
+    """Change a draft or ready shipment (409 otherwise; a stale If-Match answers 412).
+
+    The body is a JSON merge patch: fields absent keep their value; inside `consignee` and `vehicle` keys absent are
+    kept too and null clears an optional one (a required one, or a vehicle left without a plate, is 422 naming it);
+    `items`, when given, replaces the whole list with complete lines.
+    """
     shipment = services.update_shipment(api_user(), id_or_reference, data, if_match=request.headers.get("If-Match"))
     return with_etag(shipment)
 

@@ -1,13 +1,18 @@
 """Editing a shipment changes only what the editor sends: the web form keeps what it does not show (goods lines are
 merged by id), and PATCH merges nested objects (JSON merge patch) instead of wiping the keys it was not given."""
 
+import os
+import threading
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
 
 from border_trade.shipments.models import Shipment
+from border_trade.shipments.schemas import ShipmentInSchema, ShipmentPatchSchema
+from border_trade.shipments.services import create_shipment, update_shipment
 from tests.factories import make_product
+from tests.shipments.test_concurrency import race
 
 IGNORED = ("version", "updated_at")
 
@@ -437,3 +442,28 @@ def test_the_edit_form_updates_lines_in_place(db, client, auth, login_as, export
     assert [i.id for i in shipment.items] == [i["id"] for i in before["items"]]
     assert str(shipment.items[0].unit_price) == "10.00" and shipment.items[0].marks == "BT/TC 1-400"
     assert shipment.planned_crossing_on == date.today() + timedelta(days=5)
+
+
+@pytest.mark.postgres
+def test_concurrent_patches_of_different_vehicle_keys_both_take_effect(app, db, exporter, full_payload):
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("concurrency tests run on PostgreSQL (set TEST_DATABASE_URL)")
+    shipment_id = create_shipment(exporter, ShipmentInSchema().load(full_payload())).id
+    changes = iter([{"driver_name": "Trần Thị Mai"}, {"trailer_plate": "70R-111.11"}])
+    lock = threading.Lock()
+
+    def work(user):
+        with lock:
+            change = next(changes)
+        update_shipment(user, shipment_id, ShipmentPatchSchema().load({"vehicle": change}))
+
+    race(app, exporter.id, 2, work)
+    db.session.expire_all()
+    shipment = db.session.get(Shipment, shipment_id)
+    assert (shipment.vehicle_plate, shipment.trailer_plate, shipment.driver_name, shipment.driver_id_no) == (
+        "70H-123.45",
+        "70R-111.11",
+        "Trần Thị Mai",
+        "072012345678",
+    )
+    assert shipment.version == 3
