@@ -57,8 +57,10 @@ def current_limits():
         return Limits()
     config = current_app.config
     defaults = Limits()
+    max_rows = config.get("IMPORT_MAX_ROWS", defaults.max_rows)
     return Limits(
         max_bytes=config.get("IMPORT_MAX_BYTES", defaults.max_bytes),
-        max_rows=config.get("IMPORT_MAX_ROWS", defaults.max_rows),
+        max_rows=max_rows,
+        max_lines=max(defaults.max_lines, 10 * max_rows),
         max_unpacked_bytes=config.get("IMPORT_MAX_UNPACKED_BYTES", defaults.max_unpacked_bytes),
     )
