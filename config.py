@@ -1,5 +1,6 @@
 """Configuration classes; the only module that reads os.environ."""
 
+import multiprocessing
 import os
 import secrets
 from pathlib import Path
@@ -43,7 +44,16 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")  # failures per address, any account
+    # failed sign-ins for one account from one address lock that pair: after this many, for LOGIN_LOCK_SECONDS,
+    # doubled by each further failure up to LOGIN_LOCK_MAX_SECONDS (failures quiet that long are forgotten)
+    LOGIN_FAILURES_BEFORE_LOCK = int(os.environ.get("LOGIN_FAILURES_BEFORE_LOCK", "5"))
+    LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", "60"))
+    LOGIN_LOCK_MAX_SECONDS = int(os.environ.get("LOGIN_LOCK_MAX_SECONDS", str(24 * 3600)))
+    # the web processes gunicorn.conf.py starts (same variable, same default): in-memory limits need exactly one
+    WEB_WORKERS = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+    IS_PRODUCTION = False
+    HSTS_SECONDS = 0
     BOOTSTRAP_SERVE_LOCAL = True
     # flask-smorest / OpenAPI
     API_TITLE = "border-trade"
@@ -101,6 +111,10 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    """Production settings; `border_trade.production.check_production` refuses to start an unsafe one."""
+
+    IS_PRODUCTION = True
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
     SESSION_COOKIE_SECURE = True

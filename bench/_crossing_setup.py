@@ -27,6 +27,7 @@ def bench_env(database, workdir):
         DATABASE_URL=f"postgresql+psycopg://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
         BORDER_TRADE_ENV="production",
         SECRET_KEY=secrets.token_hex(32),
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",  # several workers: production refuses in-memory limits
         BORDER_TRADE_INSTANCE=str(workdir / "instance"),
         UPLOAD_FOLDER=str(workdir / "uploads"),
         PROMETHEUS_MULTIPROC_DIR=str(workdir / "metrics"),

@@ -11,6 +11,8 @@ def create_app(config=None):
     """Build the Flask application."""
     from config import config_from_env
 
+    from .production import check_production
+
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -19,6 +21,7 @@ def create_app(config=None):
         instance_relative_config=True,
     )
     app.config.from_object(config or config_from_env())
+    check_production(app)  # unsafe production settings stop here, with what to do
     configure_database(app)
     register_extensions(app)
     register_blueprints(app)

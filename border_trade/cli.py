@@ -1,6 +1,7 @@
 """Command groups: `flask seed`, `flask users` (and the ones later domains add)."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 
@@ -37,6 +38,11 @@ def seed(demo, bench):
     from .seed.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
     from .seed.reference import load_reference
 
+    if demo and current_app.config.get("IS_PRODUCTION"):
+        raise click.UsageError(
+            f"--demo refused in production: it creates accounts whose password ({DEMO_PASSWORD}) is published. "
+            "Create real accounts with `flask users create` instead."
+        )
     changes = load_reference()
     click.echo(f"reference data: {changes} rows added or changed")
     if demo:

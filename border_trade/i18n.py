@@ -8,25 +8,24 @@ from sqlalchemy.exc import SQLAlchemyError
 LANGUAGES = ("vi", "km", "en")
 DEFAULT_LOCALE = "vi"
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "km": "ខ្មែរ", "en": "English"}
+# the session key of a language chosen explicitly (the switch, `?lang=` on a page): signing in keeps it
+CHOSEN_LANGUAGE = "lang"
 
 
 def select_locale():
-    """Pick the request's locale.
-
-    API (API.md): ?lang=, then Accept-Language, then the user's preference, else vi.
-    Pages (STYLE.md): the user's saved preference, then ?lang=, then the `lang` cookie, then Accept-Language.
+    """Pick the request's locale (API.md): `?lang=`, then the signed-in person's stored preference, then
+    `Accept-Language` among vi, km, en, then vi. Pages put the `lang` cookie (the anonymous visitor's choice)
+    between the preference and `Accept-Language`.
     """
     if not has_request_context():
         return DEFAULT_LOCALE
     forced = g.get("forced_locale")
     if forced:
         return forced
-    preference = _preference(_current_user())
-    lang = request.args.get("lang")
-    if request.path.startswith("/api/"):
-        candidates = (lang, _accept_language(), preference)
-    else:
-        candidates = (preference, lang, request.cookies.get("lang"), _accept_language())
+    candidates = [request.args.get("lang"), _preference(_current_user())]
+    if not request.path.startswith("/api/"):
+        candidates.append(request.cookies.get("lang"))
+    candidates.append(_accept_language())
     return next((c for c in candidates if c in LANGUAGES), DEFAULT_LOCALE)
 
 

@@ -1,10 +1,12 @@
 """Request hooks shared by pages and API: request id, locale refresh, security headers, template helpers."""
 
 import logging
+import re
 import uuid
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import g, request, url_for
 from flask_babel import refresh as refresh_locale
 from werkzeug.routing import IntegerConverter
 
@@ -23,6 +25,24 @@ CSP = (
 MAX_ID = 2**31 - 1
 
 log = logging.getLogger(__name__)
+
+# Browsers drop tabs and line breaks anywhere in a URL, trim C0 controls and spaces at both ends, and read "\\" as
+# "/": `/\t/evil.example` or `/\\evil.example` become `//evil.example`, another site.
+_DROPPED = dict.fromkeys(map(ord, "\t\n\r"))
+_TRIMMED = "".join(chr(c) for c in range(0x21))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_redirect_target(target, default_endpoint="gates.index"):
+    """Return `target` when it is a path on this site (`/…`, never `//…`), else the home page (no open redirects).
+
+    Every `next=` the app follows goes through here: the sign-in page, the language switch, token revocation.
+    """
+    seen = (target or "").translate(_DROPPED).strip(_TRIMMED).replace("\\", "/")
+    parts = urlsplit(seen)
+    if not seen.startswith("/") or seen.startswith("//") or parts.scheme or parts.netloc or _CONTROL.search(seen):
+        return url_for(default_endpoint)
+    return seen
 
 
 class IdConverter(IntegerConverter):
@@ -60,6 +80,8 @@ def install_request_hooks(app):
             log.warning("closing the database session failed; the connection is discarded", exc_info=True)
             db.session.registry.clear()
 
+    hsts = app.config.get("HSTS_SECONDS") or 0
+
     @app.after_request
     def _security_headers(response):
         headers = response.headers
@@ -68,6 +90,9 @@ def install_request_hooks(app):
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Content-Security-Policy", CSP)
+        if hsts:
+            # production is served over HTTPS only (nginx terminates TLS): browsers must never try plain HTTP
+            headers.setdefault("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains")
         if request.path.startswith("/api/"):
             headers.setdefault("Cache-Control", "no-store")
         return response

@@ -63,13 +63,13 @@ def create(email, name, role, organisation, gates, province, locale, password):
 @click.password_option(help="The new password (asked for when not given).")
 @with_appcontext
 def set_password(email, password):
-    """Set a new password for an account; its sessions are signed out."""
+    """Set a new password for an account; its sessions end and its API tokens are revoked."""
     user = _user_or_fail(email)
     try:
         services.reset_password(user.id, password)
     except AppError as error:
         _fail(error)
-    click.echo(f"password set for {user.email}")
+    click.echo(f"password set for {user.email}: their sessions ended and their API tokens were revoked")
 
 
 @users.command("deactivate")
@@ -79,7 +79,7 @@ def deactivate(email):
     """Deactivate an account: its sessions end and its API tokens are revoked."""
     user = _user_or_fail(email)
     services.deactivate_user(user.id)
-    click.echo(f"deactivated {user.email}")
+    click.echo(f"deactivated {user.email}: their sessions ended and their API tokens were revoked")
 
 
 @users.command("activate")

@@ -146,3 +146,38 @@ class ApiToken(db.Model):
 
     def __repr__(self):
         return f"<ApiToken {self.prefix} user={self.user_id}>"
+
+
+class UserSession(db.Model):
+    """A signed-in browser session; the session cookie carries its random id, only the SHA-256 is stored.
+
+    Signing out deletes the row, so a copy of the cookie taken before opens nothing afterwards.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self):
+        return f"<UserSession {self.id} user={self.user_id}>"
+
+
+class SignInFailure(db.Model):
+    """Failed sign-ins for one account from one address; enough of them lock that pair for a growing time."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("email", "address", name="uq_sign_in_failures_email_address"),)
+
+    def __repr__(self):
+        return f"<SignInFailure {self.email} from {self.address}: {self.failures}>"

@@ -1,36 +1,23 @@
-"""Sign-in rate limits, per account and per address, shared by `/login` and `POST /api/v1/auth/token`.
+"""The per-address sign-in limit over all accounts, shared by `/login` and `POST /api/v1/auth/token`.
 
 Only failed attempts count (a 401, or a page that marked the attempt failed), so colleagues behind one
-office address are not locked out by each other's successful sign-ins. Both limits read
-`LOGIN_RATE_LIMIT` on every request; the storage is Flask-Limiter's (`RATELIMIT_STORAGE_URI`).
+office address are not locked out by each other's successful sign-ins. The limit reads `LOGIN_RATE_LIMIT` on
+every request; the storage is Flask-Limiter's (`RATELIMIT_STORAGE_URI`, Redis when several processes serve).
+There is deliberately no limit per account alone: anyone could then lock its owner out by failing on purpose.
+Failures for one account from one address are throttled by `throttle.py`.
 """
 
 import math
 import time
 
-from flask import current_app, g, request
+from flask import current_app, g
 from flask_limiter.util import get_remote_address
 
-from ..api.blueprint import json_body
 from ..extensions import limiter
 
 
 def _limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def submitted_email():
-    """Return the e-mail address a sign-in request names, normalised ('' when absent)."""
-    if request.is_json:
-        body = json_body()
-        value = body.get("email") if isinstance(body, dict) else None
-    else:
-        value = request.form.get("email")
-    return value.strip().lower()[:254] if isinstance(value, str) else ""
-
-
-def _account_key():
-    return "account:" + (submitted_email() or "-")
 
 
 def _address_key():
@@ -47,12 +34,10 @@ def mark_sign_in_failed():
 
 
 def sign_in_limits(view):
-    """Limit a sign-in view per account and per address; both budgets are shared by every sign-in view."""
-    for scope, key_func in (("sign-in-account", _account_key), ("sign-in-address", _address_key)):
-        view = limiter.shared_limit(
-            _limit, scope=scope, key_func=key_func, methods=["POST"], deduct_when=_attempt_failed
-        )(view)
-    return view
+    """Limit a sign-in view per address; the budget is shared by every sign-in view."""
+    return limiter.shared_limit(
+        _limit, scope="sign-in-address", key_func=_address_key, methods=["POST"], deduct_when=_attempt_failed
+    )(view)
 
 
 def retry_after_seconds():

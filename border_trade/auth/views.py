@@ -1,9 +1,8 @@
 """Pages: sign-in and sign-out, one's account (password, API tokens), user administration."""
 
 import functools
-from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -11,8 +10,9 @@ from flask_login import current_user, login_user, logout_user
 from ..api.pagination import keyset_page
 from ..errors import Conflict, Invalid, Unauthorized
 from ..extensions import db, login
-from ..i18n import localized
+from ..i18n import CHOSEN_LANGUAGE, LANGUAGES, localized
 from ..types import utcnow
+from ..web import safe_redirect_target
 from . import queries, services
 from .forms import (
     ConfirmForm,
@@ -25,9 +25,11 @@ from .forms import (
     attach_errors,
     choice,
 )
+from .login import SESSION_KEY
 from .models import ApiToken, Role, User
 from .permissions import can, require
 from .ratelimit import mark_sign_in_failed, retry_after_seconds, sign_in_limits
+from .throttle import TooManyAttempts
 
 blp = Blueprint("auth", __name__)
 
@@ -45,6 +47,18 @@ def _start_without_a_user():
     # context), a user cached by an earlier request must not answer for this one.
     g.pop("_login_user", None)
     g.pop("api_user", None)
+
+
+@blp.before_app_request
+def _keep_an_explicit_language():
+    """`?lang=` on a page is a choice: kept for signing in, and saved as a signed-in person's preference (API
+    calls never change it; only a GET saves, so a form's POST stays one transaction)."""
+    lang = request.args.get("lang")
+    if lang not in LANGUAGES or request.endpoint in (None, "static") or request.path.startswith("/api/"):
+        return
+    session[CHOSEN_LANGUAGE] = lang
+    if request.method == "GET" and current_user.is_authenticated:
+        services.set_locale(me(), lang)
 
 
 def me():
@@ -68,16 +82,6 @@ def requires(action):
     return decorator
 
 
-def safe_target(target):
-    """Return `target` when it is a path on this site, else the start page (no open redirects)."""
-    parts = urlsplit(target or "")
-    if not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("gates.index")
-    if "\\" in target:
-        return url_for("gates.index")
-    return target
-
-
 # --- signing in and out ---------------------------------------------------------------------------
 
 
@@ -88,26 +92,43 @@ def login_page():
     form = LoginForm()
     if request.method == "GET":
         if current_user.is_authenticated:
-            return redirect(safe_target(request.args.get("next")))
+            return redirect(safe_redirect_target(request.args.get("next")))
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        chosen = session.get(CHOSEN_LANGUAGE)
         try:
-            user = services.sign_in(form.email.data, form.password.data, via="web")
+            user, key = services.sign_in_session(form.email.data, form.password.data, locale=chosen)
         except Unauthorized as error:
             mark_sign_in_failed()
             form.form_errors.append(str(error.message))
+        except TooManyAttempts as error:
+            return _rate_limited(error.retry_after)
         else:
+            _renew_session(key, chosen)
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(safe_target(form.next.data))
+            return redirect(safe_redirect_target(form.next.data))
     return render_template("auth/login.html", form=form)
+
+
+def _renew_session(key=None, chosen=None):
+    """Start from an empty session (no data, CSRF token or fixation carried over) but the chosen language."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # Flask-WTF's copy of the old token
+    if chosen in LANGUAGES:
+        session[CHOSEN_LANGUAGE] = chosen
+    if key:
+        session[SESSION_KEY] = key
 
 
 @blp.errorhandler(429)
 def too_many_sign_ins(error):
     """Answer a rate-limited sign-in with the form and a translated message (Flask-Limiter adds Retry-After)."""
+    return _rate_limited(retry_after_seconds())
+
+
+def _rate_limited(seconds):
     db.session.rollback()
-    seconds = retry_after_seconds()
     message = ngettext(
         "Too many sign-in attempts. Try again in %(num)d second.",
         "Too many sign-in attempts. Try again in %(num)d seconds.",
@@ -115,7 +136,8 @@ def too_many_sign_ins(error):
     )
     form = LoginForm()
     form.password.data = None
-    return render_template("auth/login.html", form=form, rate_limited=message), 429
+    page = render_template("auth/login.html", form=form, rate_limited=message)
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @blp.route("/logout", methods=["POST"])
@@ -124,8 +146,9 @@ def logout():
     """Sign out (a POST with the CSRF token, so another site cannot sign anyone out)."""
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.sign_out(me())
+        services.sign_out(me(), session.get(SESSION_KEY))
         logout_user()
+        _renew_session(chosen=session.get(CHOSEN_LANGUAGE))
         flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -143,18 +166,24 @@ def account():
 @blp.route("/account/password", methods=["GET", "POST"])
 @requires("account.manage")
 def password():
-    """Change one's password; other sessions are signed out."""
+    """Change one's password; other sessions are signed out and API tokens revoked."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
             user = services.change_password(
-                me(), current_password=form.current_password.data, new_password=form.new_password.data
+                me(),
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+                keep_session=session.get(SESSION_KEY),
             )
         except Invalid as error:
             attach_errors(form, error.errors)
         else:
             login_user(user)  # the session version changed: keep this session, end the others
-            flash(_("Your password was changed. Other sessions were signed out."), "success")
+            flash(
+                _("Your password was changed. Your other sessions were signed out and your API tokens revoked."),
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form)
 
@@ -181,7 +210,7 @@ def revoke_token(token_id):
     if ConfirmForm().validate_on_submit():
         token = services.revoke_token(token_id, by=me())
         flash(_("The token %(prefix)s… was revoked.", prefix=token.prefix), "success")
-    return redirect(safe_target(request.args.get("next") or url_for("auth.tokens")))
+    return redirect(safe_redirect_target(request.args.get("next") or url_for("auth.tokens")))
 
 
 # --- user administration --------------------------------------------------------------------------
@@ -298,7 +327,7 @@ def activate_user(user_id):
 @blp.route("/admin/users/<int:user_id>/password", methods=["POST"])
 @requires("user.manage")
 def reset_password(user_id):
-    """Give an account a new password; its sessions end."""
+    """Give an account a new password; its sessions end and its API tokens are revoked."""
     form = PasswordResetForm()
     if not form.validate_on_submit():
         for messages in form.errors.values():
@@ -306,7 +335,7 @@ def reset_password(user_id):
                 flash(message, "danger")
         return redirect(url_for("auth.edit_user", user_id=user_id))
     try:
-        user = services.reset_password(user_id, form.password.data, by=me())
+        user = services.reset_password(user_id, form.password.data, by=me(), keep_session=session.get(SESSION_KEY))
     except Invalid as error:
         for messages in error.errors.values():
             for message in messages:
@@ -314,5 +343,11 @@ def reset_password(user_id):
     else:
         if user.id == current_user.id:
             login_user(user)
-        flash(_("A new password was set for %(email)s.", email=user.email), "success")
+        flash(
+            _(
+                "A new password was set for %(email)s. Their sessions were signed out and their API tokens revoked.",
+                email=user.email,
+            ),
+            "success",
+        )
     return redirect(url_for("auth.edit_user", user_id=user_id))

@@ -1,6 +1,8 @@
-"""Sign-in rate limits: per account and per address, for the API and /login, with a clock the test controls."""
+"""Sign-in rate limits: per address (Flask-Limiter) and per account and address (the database), for the API and
+/login, with a clock the test controls."""
 
 import time
+from datetime import UTC, datetime
 
 import limits.storage.memory
 import pytest
@@ -18,6 +20,9 @@ class Clock:
     def time(self):
         return self.now
 
+    def utcnow(self):
+        return datetime.fromtimestamp(self.now, UTC)
+
     def advance(self, seconds):
         self.now += seconds
 
@@ -27,6 +32,7 @@ def clock(monkeypatch, app):
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
     fake = Clock()
     monkeypatch.setattr(limits.storage.memory, "time", fake)
+    monkeypatch.setattr("border_trade.auth.services.sessions.utcnow", fake.utcnow)
     return fake
 
 
@@ -36,18 +42,25 @@ def token_request(client, email, password, address="10.0.0.1"):
     )
 
 
-def test_six_wrong_passwords_for_one_account_are_429_then_the_right_one_works_after_the_window(client, app, clock):
+def test_wrong_passwords_from_many_addresses_never_keep_the_owner_out(client, app, clock):
     assert app.config["LOGIN_RATE_LIMIT"] == "5 per minute"
     user = make_user(Role.EXPORTER)
-    # a different address each time: the account's own budget is what runs out
-    statuses = [token_request(client, user.email, "wrong-password", f"10.0.0.{n}").status_code for n in range(6)]
-    assert statuses == [401] * 5 + [429]
-    refused = token_request(client, user.email, PASSWORD, "10.0.0.99")
-    assert refused.status_code == 429  # even the right password waits for the window
-    assert refused.json["code"] == 429 and refused.json["status"] == "Too Many Requests"
-    assert 0 < int(refused.headers["Retry-After"]) <= 60
-    clock.advance(61)
+    # a different address each time: no address reaches its limit, and the account has no limit of its own
+    statuses = [token_request(client, user.email, "wrong-password", f"10.0.0.{n}").status_code for n in range(12)]
+    assert statuses == [401] * 12
     assert token_request(client, user.email, PASSWORD, "10.0.0.99").status_code == 200
+
+
+def test_six_wrong_passwords_from_one_address_are_429_then_the_right_one_works_after_the_window(client, clock):
+    user = make_user(Role.EXPORTER)
+    statuses = [token_request(client, user.email, "wrong-password", "10.0.0.1").status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+    refused = token_request(client, user.email, PASSWORD, "10.0.0.1")
+    assert refused.status_code == 429  # from this address even the right password waits for the window
+    assert refused.json["code"] == 429 and refused.json["status"] == "Too Many Requests"
+    assert 0 < int(refused.headers["Retry-After"]) <= 61
+    clock.advance(61)
+    assert token_request(client, user.email, PASSWORD, "10.0.0.1").status_code == 200
 
 
 def test_the_limit_follows_the_configuration(client, app, clock, monkeypatch):
@@ -70,12 +83,13 @@ def test_successful_sign_ins_do_not_use_up_the_budget(client, clock):
     assert {token_request(client, user.email, PASSWORD).status_code for _ in range(8)} == {200}
 
 
-def test_account_budget_is_shared_by_the_api_and_the_login_page(client, clock):
+def test_account_and_address_budget_is_shared_by_the_api_and_the_login_page(client, app, clock, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "100 per minute")  # only the account-and-address lock
     user = make_user(Role.VIEWER)
-    for n in range(5):
-        address = {"REMOTE_ADDR": f"10.1.{n}.1"}
-        client.post("/login", data={"email": user.email, "password": "wrong"}, environ_base=address)
-    assert token_request(client, user.email, PASSWORD, "10.2.0.1").status_code == 429
+    for _ in range(5):
+        client.post("/login", data={"email": user.email, "password": "wrong"}, environ_base={"REMOTE_ADDR": "10.1.0.1"})
+    assert token_request(client, user.email, PASSWORD, "10.1.0.1").status_code == 429
+    assert token_request(client, user.email, PASSWORD, "10.2.0.1").status_code == 200
 
 
 def test_login_page_answers_429_with_a_translated_message(client, clock):

@@ -125,6 +125,7 @@ def app_env(url, folder, **extra):
         "BORDER_TRADE_ENV": "production",
         "SECRET_KEY": "reliability-" + "0" * 40,
         "PROXY_COUNT": "0",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",  # two workers: production refuses in-memory limits
         "BORDER_TRADE_INSTANCE": str(folder),
         "UPLOAD_FOLDER": str(Path(folder) / "uploads"),
         "LOG_LEVEL": "WARNING",

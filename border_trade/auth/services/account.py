@@ -8,6 +8,7 @@ from ...extensions import db
 from ...i18n import LANGUAGES
 from ..passwords import check_password, hash_password
 from ..permissions import require
+from .credentials import end_sessions, revoke_api_tokens
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 200
@@ -15,17 +16,24 @@ PASSWORD_MAX_LENGTH = 200
 
 def set_locale(user, locale):
     """Save a user's interface language."""
-    if locale not in LANGUAGES or user.locale == locale:
-        return user
-    record("user.locale", actor=user, obj=user, before={"locale": user.locale}, after={"locale": locale})
-    user.locale = locale
-    db.session.commit()
+    if apply_locale(user, locale):
+        db.session.commit()
     return user
 
 
-def change_password(user, *, current_password, new_password):
-    """Let a user replace their password; every other session of theirs is signed out.
+def apply_locale(user, locale):
+    """Change a user's stored language (recorded; the caller commits). Return whether it changed."""
+    if locale not in LANGUAGES or user.locale == locale:
+        return False
+    record("user.locale", actor=user, obj=user, before={"locale": user.locale}, after={"locale": locale})
+    user.locale = locale
+    return True
 
+
+def change_password(user, *, current_password, new_password, keep_session=None):
+    """Let a user replace their password; their other browser sessions end and their API tokens are revoked.
+
+    `keep_session` is the key of the session making the change, which goes on.
     :raises Invalid: when the current password is wrong or the new one is too weak.
     """
     require(user, "account.manage")
@@ -33,8 +41,9 @@ def change_password(user, *, current_password, new_password):
         raise Invalid(errors={"current_password": [_("The current password is wrong.")]})
     validate_password(new_password, user.email, field="new_password")
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
     record("user.password_change", actor=user, obj=user)
+    end_sessions(user, keep=keep_session)
+    revoke_api_tokens(user, reason="password_change", actor=user)
     db.session.commit()
     return user
 

@@ -4,30 +4,34 @@
 """
 
 import email_validator
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...audit.services import record
 from ...errors import Conflict, Invalid, NotFound
 from ...extensions import db
 from ...i18n import LANGUAGES
-from ...types import utcnow
-from .. import queries
-from ..models import ApiToken, Role, User
+from .. import queries, throttle
+from ..models import Role, User
 from ..passwords import hash_password
 from ..permissions import require
 from .account import validate_password
+from .credentials import end_sessions, revoke_api_tokens
 
 OPERATOR = "cli"  # actor shown in the audit trail for command-line changes
 
 
-def reset_password(user_id, password, *, by=None):
-    """Give a user a new password (administrators, operators); the user's sessions are signed out."""
+def reset_password(user_id, password, *, by=None, keep_session=None):
+    """Give a user a new password (administrators, operators); the user's sessions end and API tokens are revoked.
+
+    `keep_session` spares the acting administrator's own session when they reset their own password.
+    """
     user = _managed(user_id, by)
     validate_password(password, user.email, field="password")
     user.password_hash = hash_password(password)
-    user.session_version += 1
     _record_change("user.password_reset", by, user)
+    end_sessions(user, keep=keep_session if by is not None and by.id == user.id else None)
+    _revoke_tokens(user, by, reason="password_reset")
+    throttle.clear(user.email)  # the owner may sign in at once, wherever they failed before
     db.session.commit()
     return user
 
@@ -123,18 +127,10 @@ def deactivate_user(user_id, *, by=None):
         raise Conflict(_("You cannot deactivate your own account."))
     if not user.is_active_account:
         return user
-    now = utcnow()
-    revoked = 0
-    for token in db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    ):
-        token.revoked_at = now
-        revoked += 1
     user.is_active_account = False
-    user.session_version += 1
     _record_change("user.deactivate", by, user, before={"is_active": True}, after={"is_active": False})
-    if revoked:
-        _record_change("token.revoke", by, user, after={"tokens_revoked": revoked, "reason": "deactivated"})
+    end_sessions(user)
+    _revoke_tokens(user, by, reason="deactivated")
     db.session.commit()
     return user
 
@@ -170,6 +166,10 @@ def _managed(user_id, by):
             raise NotFound()
         return user
     return queries.managed_user_or_404(user_id, by)
+
+
+def _revoke_tokens(user, by, *, reason):
+    return revoke_api_tokens(user, reason=reason, actor=by, actor_email=OPERATOR if by is None else None)
 
 
 def _record_change(action, by, user, *, before=None, after=None):
