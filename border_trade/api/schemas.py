@@ -3,6 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
 
+from ..extensions import api
+
 # marshmallow's own messages are English constants; give every common one a translatable text.
 FIELD_MESSAGES = {
     fields.Field: {
@@ -81,6 +83,21 @@ class Range(validate.Range):
 
     def _format_error(self, value, message):
         return str(self.error or message).format(input=value, min=self.min, max=self.max)
+
+
+class ErrorSchema(Schema):
+    """The error body API.md fixes, for the OpenAPI document (`errors.error_body` builds it)."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code"})
+    status = fields.String(required=True, metadata={"description": "The HTTP reason phrase (English)"})
+    message = fields.String(required=True, metadata={"description": "What went wrong, in the request's language"})
+    errors = fields.Dict(metadata={"description": "The failing fields by path (`items.0.quantity`) with their texts"})
+    current_status = fields.String(allow_none=True, metadata={"description": "409 about a shipment: its status now"})
+    current_version = fields.Integer(metadata={"description": "412: the record's version now"})
+
+
+# flask-smorest documents every error answer (and each operation's `default`) with this schema
+api.ERROR_SCHEMA = ErrorSchema
 
 
 class QuerySchema(BaseSchema):

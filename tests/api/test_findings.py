@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 
 from border_trade.audit.services import record
-from border_trade.auth.models import Role
+from border_trade.auth.models import ApiToken, Role
 from border_trade.extensions import db
 from border_trade.shipments.models import ShipmentStatus
 from border_trade.types import utcnow
-from tests.factories import get_gate, make_shipment, make_user
+from tests.factories import get_gate, make_product, make_shipment, make_user
 
 
 @pytest.fixture
@@ -155,3 +156,73 @@ def test_audit_csv_page_export_streams_after_the_request_ends(app, login_as):
     response, body = _in_own_context(app, lambda _client: page.get("/audit.csv"))
     assert response.status_code == 200, body[:300]
     assert sum(1 for row in csv.DictReader(io.StringIO(body)) if row["action"] == "test.export") == 600
+
+
+def in_script(number, digits):
+    """Write a number with another script's digits (e.g. Arabic-Indic: 3 -> ٣)."""
+    return str(number).translate(str.maketrans("0123456789", digits))
+
+
+@pytest.mark.parametrize("script", OTHER_SCRIPTS)
+def test_path_ids_take_ascii_digits_only(client, token_for, exporter, script):
+    product = make_product(exporter.organisation)
+    auth = token_for(exporter)
+    assert client.get(f"/api/v1/products/{product.id}", headers=auth).status_code == 200
+    assert client.get(f"/api/v1/products/{in_script(product.id, script)}", headers=auth).status_code == 404
+    token_id = db.session.scalar(sa.select(sa.func.max(ApiToken.id)))
+    assert client.delete(f"/api/v1/auth/tokens/{in_script(token_id, script)}", headers=auth).status_code == 404
+    assert client.get("/api/v1/auth/tokens", headers=auth).json["total"] == 1  # not revoked
+
+
+def test_a_token_id_too_large_for_the_database_is_a_404(client, token_for, exporter):
+    auth = token_for(exporter)
+    for token_id in ("2147483648", "99999999999999999999", "0"):
+        response = client.delete(f"/api/v1/auth/tokens/{token_id}", headers=auth)
+        assert response.status_code == 404, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["²", "٣", pytest.param("1" * 5000, id="5000-digits")])
+def test_page_numbers_in_other_scripts_show_the_first_page(login_as, page):
+    browser = login_as(Role.EXPORTER)
+    make_shipment(browser.user.organisation)
+    response = browser.get("/shipments", query_string={"page": page})
+    assert response.status_code == 200
+
+
+# -- error bodies: the extra keys a 409 or 412 carries are in the document's error schema -------------------------
+
+
+def test_a_409_naming_the_current_status_conforms(client, token_for, openapi, exporter):
+    delivered = make_shipment(exporter.organisation, status=ShipmentStatus.DELIVERED)
+    auth = token_for(exporter)
+    path = f"/api/v1/shipments/{delivered.id}"
+    calls = [
+        (
+            "/api/v1/shipments/{id_or_reference}/transitions",
+            "POST",
+            client.post(f"{path}/transitions", json={"to": "draft"}, headers=auth),
+        ),
+        ("/api/v1/shipments/{id_or_reference}", "PATCH", client.patch(path, json={}, headers=auth)),
+        (
+            "/api/v1/shipments/{id_or_reference}/documents",
+            "POST",
+            client.post(
+                f"{path}/documents",
+                json={"type": "co_form_d", "number": "0", "issued_by": "0", "issued_on": "2024-03-15"},
+                headers=auth,
+            ),
+        ),
+    ]
+    for operation, method, response in calls:
+        assert response.status_code == 409 and response.json["current_status"] == "delivered", response.json
+        assert conforms(openapi, operation, method, response)
+
+
+def test_a_412_naming_the_current_version_conforms(client, token_for, openapi, exporter, shipment):
+    auth = token_for(exporter)
+    path = f"/api/v1/shipments/{shipment.id}"
+    version = client.get(path, headers=auth).json["version"]
+    stale = f'"{shipment.id}-{version + 5}"'
+    response = client.patch(path, json={"incoterm": "CPT"}, headers=auth | {"If-Match": stale})
+    assert response.status_code == 412 and "current_version" in response.json, response.json
+    assert conforms(openapi, "/api/v1/shipments/{id_or_reference}", "PATCH", response)
