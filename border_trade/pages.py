@@ -36,7 +36,7 @@ def requires(action):
 def page_number():
     """Return the ?page= number (1 when absent or nonsense)."""
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    return int(page) if page.isascii() and page.isdigit() and len(page) <= 6 and 0 < int(page) <= MAX_PAGE else 1
 
 
 def attach_errors(form, errors, names=None):

@@ -45,8 +45,18 @@ def safe_redirect_target(target, default_endpoint="gates.index"):
     return seen
 
 
-class IdConverter(IntegerConverter):
-    """A positive database id; larger numbers answer 404 instead of overflowing the database driver."""
+class IntConverter(IntegerConverter):
+    """`<int:…>` of ASCII digits only (werkzeug's `\\d+` takes any script's digits: `٣` would be 3), at most MAX_ID
+    (larger numbers answer 404 instead of overflowing the database driver)."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+class IdConverter(IntConverter):
+    """A positive database id."""
 
     def __init__(self, map, *args, **kwargs):
         super().__init__(map, min=1, max=MAX_ID)
@@ -54,6 +64,7 @@ class IdConverter(IntegerConverter):
 
 def install_request_hooks(app):
     """Attach the id converter, request id, security headers and the template context to every request."""
+    app.url_map.converters["int"] = IntConverter
     app.url_map.converters["id"] = IdConverter
     register_formatting(app)  # money, weight, local date/time filters and globals
     install_form_messages(app)  # WTForms' validator messages from the app's catalogue

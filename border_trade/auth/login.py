@@ -35,7 +35,7 @@ login._session_identifier_generator = session_fingerprint
 def load_user(user_id):
     """Return the user named in the session, unless their sessions were revoked or they were deactivated."""
     ident, _sep, version = str(user_id).partition(":")
-    if not ident.isdigit():
+    if not (ident.isascii() and ident.isdigit()):
         return None
     user = db.session.get(User, int(ident))
     if user is None or not user.is_active or str(user.session_version) != version:
