@@ -71,3 +71,9 @@ reliability: install-test compile
 	rm -f instance/reliability.json; \
 	TEST_DATABASE_URL="postgresql+psycopg://$${host}/$$db" RELIABILITY_REPORT=$(CURDIR)/instance/reliability.json \
 		RELIABILITY_DOC=$(RELIABILITY_DOC) timeout -s INT -k 120 $(RELIABILITY_TIMEOUT) $(BIN)/python -m pytest tests/reliability
+
+# schemathesis over the whole OpenAPI document against gunicorn on a fresh PostgreSQL database, as an admin, an
+# exporter and a gate officer (about 5 minutes): no 500, every response as its schema says (.ci/schemathesis)
+.PHONY: api-fuzz
+api-fuzz: install-test compile
+	.ci/schemathesis
