@@ -14,7 +14,7 @@ from border_trade.audit.services import record
 from border_trade.auth.models import ApiToken, Role
 from border_trade.extensions import db
 from border_trade.shipments.models import ShipmentStatus
-from border_trade.types import utcnow
+from border_trade.types import ascii_id, utcnow
 from tests.factories import get_gate, make_product, make_shipment, make_user
 
 
@@ -63,6 +63,27 @@ def test_other_digit_scripts_in_transitions_and_files_are_404(client, token_for,
     assert scan.status_code == 404, scan.get_data(as_text=True)
     scan = client.get(f"/api/v1/shipments/{shipment.id}/documents/{key}/file", headers=auth)
     assert scan.status_code == 404, scan.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1", 1),
+        ("0042", 42),
+        ("2147483647", 2**31 - 1),
+        ("2147483648", None),
+        ("0", None),
+        ("³", None),
+        ("٣", None),
+        ("１", None),
+        (" 3", None),
+        ("-3", None),
+        ("", None),
+        ("9" * 5000, None),
+    ],
+)
+def test_ascii_id_reads_ascii_digits_only(text, expected):
+    assert ascii_id(text) == expected
 
 
 def test_ascii_ids_still_find_the_shipment(client, token_for, exporter, shipment):
