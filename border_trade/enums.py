@@ -1,8 +1,9 @@
-"""Helpers for string enums stored as VARCHAR and labelled once, in one place, with _l."""
+"""Helpers for string enums stored as VARCHAR and labelled once, in one place, with _l; the enums every layer reads."""
 
 import enum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 
 class StrEnum(str, enum.Enum):
@@ -33,3 +34,21 @@ def enum_column(enum_cls, length=32):
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    EXPORTER = "exporter"
+    GATE_OFFICER = "gate_officer"
+    PROVINCE_OFFICER = "province_officer"
+    VIEWER = "viewer"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.ADMIN: _l("Administrator"),
+            cls.EXPORTER: _l("Exporter"),
+            cls.GATE_OFFICER: _l("Gate officer"),
+            cls.PROVINCE_OFFICER: _l("Province officer"),
+            cls.VIEWER: _l("Viewer"),
+        }

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
-from ..auth.permissions import require
 from ..extensions import db
+from ..permissions import require
 from ..types import ascii_id
 from .models import AuditEntry
 

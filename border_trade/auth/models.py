@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from stdnum.vn import mst
 
-from ..enums import StrEnum, enum_column
+from ..enums import Role, StrEnum, enum_column
 from ..extensions import db
 from ..gates.models import Gate, Province
 from ..types import UTCDateTime, utcnow
@@ -27,24 +27,6 @@ class OrganisationKind(StrEnum):
             cls.COOPERATIVE: _l("Cooperative"),
             cls.CONSIGNEE: _l("Consignee"),
             cls.DEPARTMENT: _l("Provincial department"),
-        }
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    EXPORTER = "exporter"
-    GATE_OFFICER = "gate_officer"
-    PROVINCE_OFFICER = "province_officer"
-    VIEWER = "viewer"
-
-    @classmethod
-    def labels(cls):
-        return {
-            cls.ADMIN: _l("Administrator"),
-            cls.EXPORTER: _l("Exporter"),
-            cls.GATE_OFFICER: _l("Gate officer"),
-            cls.PROVINCE_OFFICER: _l("Province officer"),
-            cls.VIEWER: _l("Viewer"),
         }
 
 

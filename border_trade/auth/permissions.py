@@ -1,4 +1,4 @@
-"""The one place that decides what a user may see and do.
+"""The one place that decides what a user may see and do (the role table itself is `border_trade.permissions`).
 
 Every view and API endpoint reads records through the `visible_*` queries (a record outside them
 answers 404) and checks actions with `can()` / `require()` (a forbidden action answers 403).
@@ -9,30 +9,8 @@ from flask_babel import gettext as _
 
 from ..errors import Forbidden
 from ..gates.models import Gate, Province
+from ..permissions import can as role_may
 from .models import ApiToken, Role
-
-# action -> roles allowed to attempt it (the record itself is then checked against the user's scope)
-ACTIONS = {
-    "reference.read": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
-    "product.read": {Role.ADMIN, Role.EXPORTER},
-    "product.write": {Role.EXPORTER},
-    "shipment.read": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
-    "shipment.write": {Role.EXPORTER},
-    "shipment.move": {Role.EXPORTER, Role.ADMIN},
-    "document.write": {Role.EXPORTER},
-    "crossing.record": {Role.GATE_OFFICER},
-    "gate.queue": {Role.GATE_OFFICER, Role.ADMIN, Role.PROVINCE_OFFICER, Role.VIEWER},
-    "report.read": {Role.ADMIN, Role.PROVINCE_OFFICER, Role.VIEWER},
-    "audit.read": {Role.ADMIN},
-    "user.manage": {Role.ADMIN},
-    "rules.read": {Role.ADMIN},
-    "scheduler.read": {Role.ADMIN},
-    "webhook.manage": {Role.EXPORTER},
-    "notification.read": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
-    # one's own account: profile, password; API tokens (an admin may also revoke anyone's)
-    "account.manage": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
-    "token.manage": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
-}
 
 
 def province_ids(user):
@@ -72,9 +50,7 @@ def gate_ids(user):
 
 def can(user, action, obj=None):
     """Tell whether a user may perform an action (on an object, when given)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.role not in ACTIONS.get(action, set()):
+    if not role_may(user, action):
         return False
     if obj is None:
         return True
