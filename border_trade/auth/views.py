@@ -13,7 +13,7 @@ from ..extensions import db, login
 from ..i18n import CHOSEN_LANGUAGE, LANGUAGES, localized
 from ..types import utcnow
 from ..web import safe_redirect_target
-from . import queries, services
+from . import language, queries, services
 from .forms import (
     ConfirmForm,
     LoginForm,
@@ -32,6 +32,7 @@ from .ratelimit import mark_sign_in_failed, retry_after_seconds, sign_in_limits
 from .throttle import TooManyAttempts
 
 blp = Blueprint("auth", __name__)
+blp.add_url_rule("/lang/<lang>", view_func=language.set_language)
 
 USERS_PER_PAGE = 50
 

@@ -29,7 +29,7 @@ ROLES = {
     "anonymous": None,
 }
 # Endpoints that are not pages: files, assets and redirects.
-NOT_PAGES = {"static", "bootstrap.static", "assets.font", "assets.favicon", "gates.set_language", "gate.service_worker"}
+NOT_PAGES = {"static", "bootstrap.static", "assets.font", "assets.favicon", "auth.set_language", "gate.service_worker"}
 # Pages that answer 500 for reasons outside translation; remove an entry once the page works.
 KNOWN_BROKEN = {}
 
