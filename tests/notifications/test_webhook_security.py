@@ -27,7 +27,7 @@ from border_trade.scheduler.jobs import send_notices
 from tests.factories import make_user
 
 NOW = datetime.now(UTC)
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "security-webhooks.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 
 
 # --- helpers: settings, receivers on loopback, a fake resolver ---------------------------------------------------
@@ -477,7 +477,7 @@ def test_a_stopped_webhook_gets_nothing_more(client, token_for, http_receiver, s
 
 
 def documented_recipe():
-    """The Python snippet of docs/security-webhooks.md, run as a receiver would copy it."""
+    """The Python snippet of docs/security.md, run as a receiver would copy it."""
     code = re.search(r"```python\n(.*?)```", DOCS.read_text(), re.S).group(1)
     namespace = {}
     exec(compile(code, str(DOCS), "exec"), namespace)  # noqa: S102 - our own documentation
