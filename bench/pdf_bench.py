@@ -89,6 +89,7 @@ def prepare(app):
     from border_trade.extensions import db
     from border_trade.seed.demo import load_rates
     from border_trade.seed.reference import load_reference
+    from border_trade.shipments.services import pdfs as shipment_pdfs
     from tests.factories import make_organisation, make_product, make_shipment, make_user
 
     db.create_all()
@@ -138,7 +139,7 @@ def prepare(app):
         assert response.status_code == 200, response.status_code
         return response.data
 
-    issued = pdfs.issue(user, shipment.id, "commercial-invoice", "vi,km", datetime.now(UTC))
+    issued = shipment_pdfs.issue(user, shipment.id, "commercial-invoice", "vi,km", datetime.now(UTC))
     data = pdfs.for_record(
         pdfs.document_data(shipment, PdfKind.COMMERCIAL_INVOICE, ("vi", "km"), datetime.now(UTC)), issued.record
     )

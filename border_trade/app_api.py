@@ -12,8 +12,6 @@ from .audit.api import blp as audit_api
 from .auth.api import blp as auth_api
 from .auth.bearer import authenticate_bearer, authenticate_session
 from .crossings.api import blp as crossings_api
-from .documents.api import blp as documents_api
-from .documents.pdf_api import blp as pdf_api
 from .documents.pdf_api import verify_blp as verify_api
 from .extensions import api, csrf
 from .gates.api import blp as gates_api
@@ -22,6 +20,8 @@ from .products.api import blp as products_api
 from .reports.api import blp as reports_api
 from .scheduler.health import blp as health_api
 from .shipments.api import blp as shipments_api
+from .shipments.documents_api import blp as documents_api
+from .shipments.pdf_api import blp as pdf_api
 
 BLUEPRINTS = (
     health_api,

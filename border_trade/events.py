@@ -7,6 +7,8 @@ gets its own.
 
 Events (name: keyword arguments):
     shipment.status_changed: shipment, event (the ShipmentEvent that moved it), now
+    document.registered: document (added to the session, not yet flushed), replaced (the Document it replaces, or
+        None), actor, now
 """
 
 from collections import defaultdict
@@ -14,6 +16,7 @@ from collections import defaultdict
 from flask import current_app
 
 SHIPMENT_STATUS_CHANGED = "shipment.status_changed"
+DOCUMENT_REGISTERED = "document.registered"
 
 
 def subscribe(app, name, handler):

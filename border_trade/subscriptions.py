@@ -1,12 +1,14 @@
 """Which domain listens to which event (see events.py); part of the composition root, called by create_app."""
 
-from .events import SHIPMENT_STATUS_CHANGED, subscribe
+from .events import DOCUMENT_REGISTERED, SHIPMENT_STATUS_CHANGED, subscribe
 from .notifications.webhooks import enqueue_status_change
+from .shipments.services.documents import add_document_to_timeline
 
 
 def register_subscriptions(app):
     """Connect the handlers of every domain event."""
     subscribe(app, SHIPMENT_STATUS_CHANGED, _queue_webhooks)
+    subscribe(app, DOCUMENT_REGISTERED, add_document_to_timeline)
 
 
 def _queue_webhooks(*, shipment, event, now):

@@ -66,10 +66,10 @@ class World:
 
 
 def build_world():
-    from border_trade.documents.services import register_document
     from border_trade.notifications.models import Notification
     from border_trade.notifications.services import notify
     from border_trade.notifications.webhooks import register_webhook
+    from border_trade.shipments.services.documents import register_document
 
     # the latest rate on or before a day applies: one a currency is enough for totals
     yesterday = date.today() - timedelta(days=1)

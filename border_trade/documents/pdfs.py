@@ -21,12 +21,10 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..audit.services import record
-from ..auth.permissions import require
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..pdf.fonts import register_fonts
-from ..shipments.queries import visible_shipment_or_404
 from ..types import utcnow
 from .models import IssuedPdf, PdfKind
 from .pdf.formats import LOCAL_TZ
@@ -68,22 +66,13 @@ def pdf_kind(value: str | PdfKind) -> PdfKind:
         raise NotFound(_("No such document.")) from None
 
 
-def issue_pdf(user, shipment_id, kind, languages=DEFAULT_LANGUAGES, now=None) -> bytes:
-    """Build a shipment's PDF for someone who may see the shipment, recording it for verification; return bytes."""
-    return issue(user, shipment_id, kind, languages, now).content
+def issue_for(user, shipment, kind: PdfKind, languages: tuple[str, ...], now=None) -> IssuedFile:
+    """Issue (or re-issue unchanged) a shipment's PDF and return its record and bytes; commit.
 
-
-def issue(user, shipment_id, kind, languages=DEFAULT_LANGUAGES, now=None) -> IssuedFile:
-    """Issue (or re-issue unchanged) a shipment's PDF and return its record and bytes.
-
-    :raises NotFound: the shipment is outside the user's scope, or the kind is unknown.
-    :raises Invalid: the languages are not one or two of vi, km, en.
+    The shipment is already found (locked) in the user's scope, the kind and languages parsed: callers go through
+    `shipments.services.pdfs.issue`.
     """
     now = now or utcnow()
-    kind = pdf_kind(kind)
-    languages = parse_languages(languages)
-    shipment = visible_shipment_or_404(user, shipment_id, lock=True)
-    require(user, "shipment.read", shipment)
     builder = BUILDERS[kind]
     content = document_data(shipment, kind, languages, now)
     chain = (

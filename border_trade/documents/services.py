@@ -7,20 +7,15 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..audit.services import record
-from ..auth.permissions import require
 from ..errors import Conflict, Invalid, NotFound
+from ..events import DOCUMENT_REGISTERED, publish
 from ..extensions import db
-from ..shipments.models import EventKind, ShipmentEvent, ShipmentStatus
-from ..shipments.queries import visible_shipment_or_404
 from ..types import utcnow
 from . import storage
 from .models import Document, DocumentType, RuleSet
 from .rules import DEFAULT_RULES_PATH, parse_rules
 
 _PARSED = {}
-
-# papers may be registered until the truck leaves; afterwards the file is closed
-OPEN_FOR_DOCUMENTS = {ShipmentStatus.DRAFT, ShipmentStatus.READY, ShipmentStatus.SUBMITTED}
 
 
 def load_rule_set(path=DEFAULT_RULES_PATH):
@@ -63,16 +58,13 @@ def list_rule_sets():
     return db.session.scalars(sa.select(RuleSet).order_by(RuleSet.loaded_at.desc(), RuleSet.id.desc())).all()
 
 
-def register_document(user, shipment_id, data, *, upload=None, now=None):
-    """Register a paper for a shipment, with an optional scan (PDF, JPEG or PNG up to 10 MB)."""
+def add_document(user, shipment, data, *, upload=None, now=None):
+    """Register a paper for a shipment, with an optional scan (PDF, JPEG or PNG up to 10 MB); commit.
+
+    The shipment is already found, in the user's scope, and open for papers: callers go through
+    `shipments.services.documents.register_document`. Publishes `document.registered` in the same transaction.
+    """
     now = now or utcnow()
-    shipment = visible_shipment_or_404(user, shipment_id)
-    require(user, "document.write", shipment)
-    if shipment.status not in OPEN_FOR_DOCUMENTS:
-        raise Conflict(
-            _("Papers can no longer be registered: the shipment is %(status)s.", status=shipment.status.label),
-            current_status=shipment.status.value,
-        )
     if data.get("expires_on") and data["expires_on"] < data["issued_on"]:
         raise Invalid(errors={"expires_on": [_("The expiry date is before the issue date.")]})
     replaced = None
@@ -110,17 +102,7 @@ def register_document(user, shipment_id, data, *, upload=None, now=None):
         if replaced is not None:
             replaced.superseded_at = now
         db.session.add(document)
-        db.session.add(
-            ShipmentEvent(
-                shipment=shipment,
-                kind=EventKind.DOCUMENT,
-                event="document_replaced" if replaced else "document_registered",
-                occurred_at=now,
-                recorded_at=now,
-                actor=user,
-                note=f"{document.type.value} {document.number}",
-            )
-        )
+        publish(DOCUMENT_REGISTERED, document=document, replaced=replaced, actor=user, now=now)
         db.session.flush()
         record(
             "document.register",
@@ -142,18 +124,17 @@ def register_document(user, shipment_id, data, *, upload=None, now=None):
     return document
 
 
-def list_documents(user, shipment_id, *, include_replaced=True):
-    """Return a visible shipment's documents, oldest first."""
-    shipment = visible_shipment_or_404(user, shipment_id)
+def shipment_documents(shipment, *, include_replaced=True):
+    """Return a shipment's documents, oldest first (the caller has found the shipment in the user's scope)."""
     query = sa.select(Document).where(Document.shipment_id == shipment.id).order_by(Document.id)
     if not include_replaced:
         query = query.where(Document.superseded_at.is_(None))
     return db.session.scalars(query).all()
 
 
-def document_scan(user, shipment_id, document_id):
-    """Return (path, mime, name) of a document's scan for someone who may see the shipment, else 404."""
-    for document in list_documents(user, shipment_id):
+def scan_file(documents, document_id):
+    """Return (path, mime, name) of the scan of the document `document_id` among a shipment's `documents`, else 404."""
+    for document in documents:
         if document.id == int(document_id) and document.file_key:
             return storage.scan_path(document.file_key), document.file_mime, document.file_name
     raise NotFound(_("No such file."))

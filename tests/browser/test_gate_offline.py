@@ -305,11 +305,12 @@ def qr_video(path, text, width=640, height=480, scale=8, frames=10):
 def manifest_qr_text(live_server, reference):
     """Issue the shipment's crossing manifest in the live database and return what its QR code holds."""
     from border_trade.documents import pdfs
+    from border_trade.shipments.services import pdfs as shipment_pdfs
 
     with live_server.app.app_context():
         exporter = db.session.scalar(sa.select(User).where(User.email == "exporter@demo.test"))
         shipment = db.session.scalar(sa.select(Shipment).where(Shipment.reference == reference))
-        issued = pdfs.issue(exporter, shipment.id, "crossing-manifest", "vi,km")
+        issued = shipment_pdfs.issue(exporter, shipment.id, "crossing-manifest", "vi,km")
         url = pdfs.verification_url(issued.record)
         db.session.remove()
     return url

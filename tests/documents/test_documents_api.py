@@ -144,3 +144,39 @@ def test_only_the_exporter_registers_documents(client, shipment, token_for, db):
     assert response.status_code == 403
     other = token_for(make_user(Role.EXPORTER))
     assert client.post(f"/api/v1/shipments/{shipment.id}/documents", json=paper(), headers=other).status_code == 404
+
+
+def test_each_paper_joins_the_shipment_timeline_through_the_event(client, app, auth, shipment, db, monkeypatch):
+    """documents publishes `document.registered` (it never imports shipments, #15); shipments, subscribed in
+    create_app, writes the timeline line in the same transaction: none for a refused or rolled-back paper."""
+    from border_trade.events import DOCUMENT_REGISTERED
+    from border_trade.shipments.models import EventKind, ShipmentEvent, ShipmentStatus
+
+    heard = []
+    handlers = app.extensions["border_trade.events"]
+    monkeypatch.setitem(handlers, DOCUMENT_REGISTERED, [*handlers[DOCUMENT_REGISTERED], lambda **kw: heard.append(kw)])
+
+    def timeline():
+        db.session.expire_all()
+        query = sa.select(ShipmentEvent).where(
+            ShipmentEvent.shipment_id == shipment.id, ShipmentEvent.kind == EventKind.DOCUMENT
+        )
+        return [(e.event, e.note) for e in db.session.scalars(query.order_by(ShipmentEvent.id))]
+
+    base = f"/api/v1/shipments/{shipment.id}/documents"
+    first = client.post(base, json=paper(), headers=auth).json
+    assert client.post(base, json=paper(number="KDTV-0002", replaces=first["id"]), headers=auth).status_code == 201
+    lying = paper(number="KDTV-0003") | {"file": (io.BytesIO(b"MZ\x90\x00"), "scan.pdf")}
+    assert client.post(base, data=lying, headers=auth, content_type="multipart/form-data").status_code == 422
+    shipment.status = ShipmentStatus.CROSSED
+    db.session.commit()
+    closed = client.post(base, json=paper(number="KDTV-0004"), headers=auth)
+    assert closed.status_code == 409 and closed.json["current_status"] == "crossed"
+    assert timeline() == [
+        ("document_registered", "phytosanitary_certificate KDTV-0001"),
+        ("document_replaced", "phytosanitary_certificate KDTV-0002"),
+    ]
+    assert [(kw["document"].number, kw["replaced"] and kw["replaced"].number) for kw in heard] == [
+        ("KDTV-0001", None),
+        ("KDTV-0002", "KDTV-0001"),
+    ]

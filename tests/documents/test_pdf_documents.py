@@ -28,6 +28,7 @@ from border_trade.extensions import babel
 from border_trade.pdf import cells
 from border_trade.seed.demo import load_rates
 from border_trade.shipments.models import ShipmentStatus
+from border_trade.shipments.services import pdfs as shipment_pdfs
 from tests.documents.test_pdf_text import hb_shape
 from tests.factories import get_gate, get_province, make_organisation, make_product, make_shipment, make_user
 
@@ -370,8 +371,8 @@ def test_every_page_carries_the_qr_code_and_page_numbers(app, client, auth, expo
 
 def test_same_input_and_time_give_identical_bytes_and_one_record(exporter, shipment, db):
     now = datetime(2026, 3, 14, 1, 30, tzinfo=UTC)
-    first = pdfs.issue(exporter, shipment.id, "co-form-d", "vi,km", now)
-    again = pdfs.issue(exporter, shipment.id, "co-form-d", "vi,km", now + timedelta(hours=2))
+    first = shipment_pdfs.issue(exporter, shipment.id, "co-form-d", "vi,km", now)
+    again = shipment_pdfs.issue(exporter, shipment.id, "co-form-d", "vi,km", now + timedelta(hours=2))
     assert first.content == again.content
     assert first.record.id == again.record.id and again.record.revision == 1
     assert db.session.query(IssuedPdf).count() == 1
@@ -383,7 +384,7 @@ def test_pdf_dates_are_the_issue_time(exporter, shipment):
     from pypdf import PdfReader
 
     now = datetime(2026, 3, 14, 1, 30, tzinfo=UTC)
-    content = pdfs.issue_pdf(exporter, shipment.id, "packing-list", ("vi", "km"), now)
+    content = shipment_pdfs.issue_pdf(exporter, shipment.id, "packing-list", ("vi", "km"), now)
     info = PdfReader(io.BytesIO(content)).metadata
     assert info["/CreationDate"] == info["/ModDate"] == "D:20260314083000+07'00'"
 
@@ -570,7 +571,7 @@ def test_form_d_is_ticked_retroactive_when_issued_long_after_crossing(exporter, 
     shipment.crossed_at = datetime.combine(shipment.planned_crossing_on, datetime.min.time(), UTC)
     db.session.commit()
     late = shipment.crossed_at + timedelta(days=5)
-    issued = pdfs.issue(exporter, shipment.id, "co-form-d", "vi,km", late)
+    issued = shipment_pdfs.issue(exporter, shipment.id, "co-form-d", "vi,km", late)
     data = pdfs.for_record(pdfs.document_data(shipment, PdfKind.CO_FORM_D, ("vi", "km"), late), issued.record)
     assert data.issued_retroactively is True
 
@@ -618,7 +619,8 @@ def test_khmer_glyphs_drawn_match_harfbuzz(exporter, shipment, monkeypatch):
         return original(self, s)
 
     monkeypatch.setattr(PDFTextObject, "_formatText", recording)
-    pdfs.issue_pdf(exporter, shipment.id, "commercial-invoice", "vi,km", datetime(2026, 3, 14, 1, 30, tzinfo=UTC))
+    at = datetime(2026, 3, 14, 1, 30, tzinfo=UTC)
+    shipment_pdfs.issue_pdf(exporter, shipment.id, "commercial-invoice", "vi,km", at)
     checked = set()
     for font_name, s in drawn:
         actual = getattr(s, "actual_text", "")

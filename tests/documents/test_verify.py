@@ -12,6 +12,7 @@ from border_trade.auth.models import Role
 from border_trade.documents import pdfs
 from border_trade.documents.models import IssuedPdf
 from border_trade.extensions import db
+from border_trade.shipments.services import pdfs as shipment_pdfs
 from tests.factories import make_shipment, make_user
 
 NOW = datetime(2026, 3, 14, 1, 30, tzinfo=UTC)
@@ -29,7 +30,7 @@ def shipment(exporter):
 
 @pytest.fixture
 def issued(exporter, shipment):
-    return pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW)
+    return shipment_pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW)
 
 
 def token_of(record: IssuedPdf) -> str:
@@ -79,7 +80,7 @@ def test_forged_or_altered_tokens_answer_invalid(client, issued, make_token):
 def test_changed_data_issues_a_new_revision_and_supersedes_the_old(client, exporter, shipment, issued):
     shipment.vehicle_plate = "70H-999.99"
     db.session.commit()
-    later = pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW + timedelta(hours=1))
+    later = shipment_pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW + timedelta(hours=1))
     assert later.record.id != issued.record.id
     assert later.record.revision == 2 and later.record.number == issued.record.number
     assert later.content != issued.content
@@ -89,19 +90,19 @@ def test_changed_data_issues_a_new_revision_and_supersedes_the_old(client, expor
     new = client.get(f"/api/v1/verify/{token_of(later.record)}").json
     assert new["valid"] is True and new["superseded"] is False and new["revision"] == 2
     # unchanged since: the same revision and bytes again
-    again = pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW + timedelta(days=1))
+    again = shipment_pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW + timedelta(days=1))
     assert again.record.id == later.record.id and again.content == later.content
 
 
 def test_data_the_document_does_not_print_changes_nothing(exporter, shipment, issued):
     shipment.driver_name = "Trần Minh Đức"  # the invoice does not show the driver
     db.session.commit()
-    again = pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW + timedelta(hours=1))
+    again = shipment_pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW + timedelta(hours=1))
     assert again.record.id == issued.record.id and again.content == issued.content
 
 
 def test_other_languages_are_their_own_revision_chain(exporter, shipment, issued):
-    english = pdfs.issue(exporter, shipment.id, "commercial-invoice", "en", NOW)
+    english = shipment_pdfs.issue(exporter, shipment.id, "commercial-invoice", "en", NOW)
     assert english.record.revision == 1 and english.record.id != issued.record.id
     db.session.refresh(issued.record)
     assert issued.record.superseded_at is None
@@ -125,7 +126,7 @@ def test_page_says_valid(client, issued):
 def test_page_says_superseded(client, exporter, shipment, issued):
     shipment.vehicle_plate = "70H-999.99"
     db.session.commit()
-    pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW + timedelta(hours=1))
+    shipment_pdfs.issue(exporter, shipment.id, "commercial-invoice", "vi,km", NOW + timedelta(hours=1))
     html = client.get(f"/verify/{token_of(issued.record)}?lang=en").get_data(as_text=True)
     assert 'data-verdict="superseded"' in html and "Superseded." in html and "superseded" in html.lower()
 

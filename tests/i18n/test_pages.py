@@ -207,6 +207,7 @@ def world(app):
     from border_trade.seed.demo import load_demo
     from border_trade.shipments.models import Shipment, ShipmentStatus
     from border_trade.shipments.scoping import visible_shipments
+    from border_trade.shipments.services import pdfs as shipment_pdfs
     from tests.factories import make_user
 
     load_demo()
@@ -224,7 +225,7 @@ def world(app):
     crossed = db.session.scalar(
         sa.select(Shipment).where(Shipment.status == ShipmentStatus.CROSSED).order_by(Shipment.id).limit(1)
     )
-    issued = pdfs.issue(admin, crossed.id, "commercial-invoice", ("vi", "km"))
+    issued = shipment_pdfs.issue(admin, crossed.id, "commercial-invoice", ("vi", "km"))
     return {
         "users": users,
         "shipments": shipments,

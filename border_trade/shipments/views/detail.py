@@ -18,6 +18,7 @@ from .. import queries, services
 from ..forms import MoveForm
 from ..models import EventKind, Lane, ShipmentStatus
 from ..schemas import TransitionSchema
+from ..services import documents as paperwork
 from ..workflow import EDITABLE, exporter_move_allowed
 from .blueprint import blp
 
@@ -99,7 +100,7 @@ def register_document(shipment_id):
     upload = form.file.data
     try:
         data = DocumentInSchema().load(fields)
-        document = documents.register_document(
+        document = paperwork.register_document(
             user, shipment.id, data, upload=(upload.read(), upload.filename) if upload and upload.filename else None
         )
     except ValidationError as error:
@@ -119,7 +120,7 @@ def register_document(shipment_id):
 @requires("shipment.read")
 def document_file(shipment_id, document_id):
     """Send a document's scan, only to those who may see the shipment (404 for anyone else)."""
-    path, mime, name = documents.document_scan(me(), shipment_id, document_id)
+    path, mime, name = paperwork.document_scan(me(), shipment_id, document_id)
     response = send_file(path, mimetype=mime, download_name=name, as_attachment=True, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -140,7 +141,7 @@ def _page(user, shipment, *, document_form=None, refused=None, status=200):
     rules = documents.active_rules()
     requirements = services.shipment_requirements(user, shipment.id, shipment=shipment)
     items = {item.position: item for item in shipment.items}
-    all_documents = documents.list_documents(user, shipment.id)
+    all_documents = paperwork.list_documents(user, shipment.id)
     by_id = {d.id: d for d in all_documents}
     lines = [
         {
@@ -169,7 +170,7 @@ def _page(user, shipment, *, document_form=None, refused=None, status=200):
         move_form=MoveForm(formdata=None),
         refused=refused,
         may_edit=can(user, "shipment.write", shipment) and shipment.status in EDITABLE,
-        may_register=can(user, "document.write", shipment) and shipment.status in documents.OPEN_FOR_DOCUMENTS,
+        may_register=can(user, "document.write", shipment) and shipment.status in paperwork.OPEN_FOR_DOCUMENTS,
         blank_form=DocumentForm(formdata=None),
         failed_form=document_form,
         failed_on_line=failed_type in {line.document_type for line in requirements.items},

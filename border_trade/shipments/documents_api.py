@@ -1,4 +1,4 @@
-"""Document endpoints: register papers (JSON, or multipart with a scan) and list them."""
+"""A shipment's paperwork endpoints: register papers (JSON, or multipart with a scan), list them, fetch a scan."""
 
 from flask import request, send_file
 from flask_babel import gettext as _
@@ -7,9 +7,9 @@ from marshmallow import ValidationError
 from ..api import api_user
 from ..api.blueprint import Blueprint, json_body
 from ..auth.permissions import require
+from ..documents.schemas import DocumentInSchema, DocumentListSchema, DocumentSchema, DocumentUploadSchema
 from ..errors import Invalid, flatten_errors
-from . import services
-from .schemas import DocumentInSchema, DocumentListSchema, DocumentSchema, DocumentUploadSchema
+from .services import documents as services
 
 blp = Blueprint("documents_api", __name__, url_prefix="/api/v1", description="Shipment paperwork")
 
