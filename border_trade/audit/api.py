@@ -1,6 +1,6 @@
 """`GET /api/v1/audit`: the append-only audit trail for administrators, as JSON pages or CSV. Nothing edits it."""
 
-from flask import Response, stream_with_context
+from flask import Response, current_app
 
 from ..api import api_user
 from ..api.blueprint import Blueprint
@@ -32,9 +32,10 @@ def list_entries(args):
 @blp.response(200, description="CSV, newest first", content_type="text/csv")
 def export_entries(args):
     """Export the filtered audit trail as CSV (UTF-8), newest first."""
-    entries = queries.iter_newest_first(queries.visible_audit_entries(api_user(), **_filters(args)))
+    query = queries.visible_audit_entries(api_user(), **_filters(args))
+    entries = queries.iter_newest_first(query, app=current_app._get_current_object())
     return Response(
-        stream_with_context(csv_chunks(entries)),
+        csv_chunks(entries),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )

@@ -1,5 +1,6 @@
 """Read the audit trail (administrators only), filtered and newest first."""
 
+import contextlib
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,18 +44,23 @@ def visible_audit_entries(user, *, actor=None, action=None, object=None, from_=N
     return query
 
 
-def iter_newest_first(query, *, batch_size=500):
+def iter_newest_first(query, *, app=None, batch_size=500):
     """Yield an audit query's entries newest first, read in keyset-paged batches, each by its own short session.
 
     Exports stream these after the request's session has closed, so a cursor opened by the request would be gone
     (on PostgreSQL a server-side cursor dies with its transaction); no transaction stays open between batches
     while a slow client downloads, and memory holds one batch. The trail is append-only and paged by id, so no
-    entry is read twice or skipped.
+    entry is read twice or skipped. With `app`, each batch is read inside its own app context, so the generator
+    holds no context between batches and may be streamed without `stream_with_context` (a download abandoned
+    half-way then leaves nothing to pop).
     """
     last_id = None
     while True:
         page = query if last_id is None else query.where(AuditEntry.id < last_id)
-        with db.session.session_factory() as session:
+        with (
+            app.app_context() if app is not None else contextlib.nullcontext(),
+            db.session.session_factory() as session,
+        ):
             entries = session.scalars(page.order_by(AuditEntry.id.desc()).limit(batch_size)).all()
         yield from entries
         if len(entries) < batch_size:

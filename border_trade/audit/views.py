@@ -1,6 +1,6 @@
 """Pages: the audit trail for administrators, filtered, paged, and exported as CSV."""
 
-from flask import Blueprint, Response, flash, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -49,7 +49,7 @@ def export():
     _raw, filters = _filters()
     query = queries.visible_audit_entries(current_user._get_current_object(), **filters)
     return Response(
-        stream_with_context(csv_chunks(queries.iter_newest_first(query))),
+        csv_chunks(queries.iter_newest_first(query, app=current_app._get_current_object())),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )

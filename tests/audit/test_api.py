@@ -113,3 +113,31 @@ def test_audit_endpoints_are_documented(client):
     assert {"actor", "action", "object", "from", "to", "limit", "cursor"} <= params
     assert "/api/v1/audit.csv" in spec["paths"]
     assert spec["paths"]["/api/v1/auth/token"]["post"]["security"] == []
+
+
+def test_a_csv_download_abandoned_unread_disturbs_nothing_after_it(app, client, admin, db):
+    """A client that hangs up before reading: the unread export held the request's contexts until the garbage
+    collector closed it, inside whatever ran next ("Popped wrong app context", the next commit broken)."""
+    import gc
+    import sys
+
+    from flask import current_app
+
+    from border_trade.audit.services import record
+
+    response = client.get("/api/v1/audit.csv", headers=admin)
+    assert response.status_code == 200
+    ignored = []
+    previous_hook, sys.unraisablehook = sys.unraisablehook, ignored.append
+    try:
+        with app.app_context() as later:  # the next request or test, while the unread download is collected
+            del response
+            gc.collect()
+            assert current_app._get_current_object() is later.app
+            record("test.after_abandoned_export", object_type="test", object_id="1")
+            db.session.commit()
+    finally:
+        sys.unraisablehook = previous_hook
+    assert [str(u.exc_value) for u in ignored] == []
+    rows = client.get("/api/v1/audit.csv?action=test", headers=admin).get_data(as_text=True).splitlines()
+    assert len(rows) == 2 and "test.after_abandoned_export" in rows[1]
