@@ -6,7 +6,6 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, DateTime, Numeric
 from sqlalchemy.types import TypeDecorator
 
-
 MAX_ID = 2**31 - 1
 
 
