@@ -3,14 +3,12 @@
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from border_trade.auth.models import Role
 from border_trade.extensions import db
@@ -42,30 +40,6 @@ def test_inbox_api_lists_and_marks_read(client, token_for):
     read = client.post(f"/api/v1/notifications/{notice['id']}/read", headers=headers)
     assert read.status_code == 200 and read.json["read_at"]
     assert client.get("/api/v1/notifications?unread=true", headers=headers).json["total"] == 0
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    sink = Sink()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    old = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
-    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", port
-    yield sink
-    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = old
-    controller.stop()
 
 
 def test_emails_go_once_in_the_recipients_language(smtp):

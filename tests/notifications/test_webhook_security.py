@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from border_trade.auth.models import Role
 from border_trade.extensions import db
@@ -349,28 +348,6 @@ def test_the_stored_error_is_a_class_not_the_receivers_text(raw_receiver, settin
 
 
 # --- one receiver cannot stall the others or the e-mails -----------------------------------------------------------
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(settings):
-    sink = Sink()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield sink
-    controller.stop()
 
 
 def test_a_garbage_status_line_is_one_failed_attempt_and_stalls_nobody(raw_receiver, http_receiver, settings, smtp):
