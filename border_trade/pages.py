@@ -8,6 +8,7 @@ from flask_login import current_user
 from .auth.permissions import can, require
 from .errors import Unauthorized
 from .spreadsheets import SheetError, current_limits, stash_upload, template_csv
+from .types import ascii_id
 
 MAX_PAGE = 100_000
 
@@ -35,8 +36,8 @@ def requires(action):
 
 def page_number():
     """Return the ?page= number (1 when absent or nonsense)."""
-    page = request.args.get("page", "1")
-    return int(page) if page.isascii() and page.isdigit() and len(page) <= 6 and 0 < int(page) <= MAX_PAGE else 1
+    page = ascii_id(request.args.get("page", "1"))
+    return page if page is not None and page <= MAX_PAGE else 1
 
 
 def attach_errors(form, errors, names=None):

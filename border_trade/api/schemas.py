@@ -124,7 +124,7 @@ class DecimalString(fields.Decimal):
     rather than numeric bounds on a string.
     """
 
-    PATTERN = r"^-?\d{1,16}(\.\d{1,6})?$"
+    PATTERN = r"^-?[0-9]{1,16}(\.[0-9]{1,6})?$"
 
     def __init__(self, places=2, *, minimum=None, maximum=None, exclusive_minimum=False, **kwargs):
         metadata = kwargs.pop("metadata", {})
@@ -142,3 +142,9 @@ class DecimalString(fields.Decimal):
         super().__init__(
             places=places, as_string=True, allow_nan=False, metadata=metadata, validate=validators, **kwargs
         )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # Python's Decimal reads any script's digits ("١٢" is 12): only ASCII digits are a number here
+        if isinstance(value, str) and not value.isascii():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)

@@ -6,6 +6,7 @@ from flask import request, session
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, login
+from ..types import ascii_id
 from .models import User
 from .services import live_session_user_id
 
@@ -35,9 +36,10 @@ login._session_identifier_generator = session_fingerprint
 def load_user(user_id):
     """Return the user named in the session, unless their sessions were revoked or they were deactivated."""
     ident, _sep, version = str(user_id).partition(":")
-    if not (ident.isascii() and ident.isdigit()):
+    user_id = ascii_id(ident)
+    if user_id is None:
         return None
-    user = db.session.get(User, int(ident))
+    user = db.session.get(User, user_id)
     if user is None or not user.is_active or str(user.session_version) != version:
         return None
     if live_session_user_id(session.get(SESSION_KEY)) != user.id:

@@ -14,7 +14,9 @@ class ProductInSchema(BaseSchema):
     name_vi = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name_km = fields.String(allow_none=True, validate=validate.Length(max=200))
     name_en = fields.String(allow_none=True, validate=validate.Length(max=200))
-    hs_code = fields.String(required=True, validate=validate.Regexp(r"^\d{8}$", error=_l("Give the 8-digit HS code.")))
+    hs_code = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9]{8}$", error=_l("Give the 8-digit HS code."))
+    )
     ocop_stars = fields.Integer(allow_none=True, validate=Range(min=3, max=5))
     ocop_group = fields.Enum(OcopGroup, by_value=True, allow_none=True)
     ocop_certificate_no = fields.String(allow_none=True, validate=validate.Length(max=80))

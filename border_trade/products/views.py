@@ -16,6 +16,7 @@ from ..i18n import localized
 from ..pages import attach_errors, csv_template, keep_upload, me, page_number, requires, template_helpers
 from ..reference import HsCode
 from ..spreadsheets import drop_upload, load_upload
+from ..types import ascii_id
 from . import imports, queries, services
 from .forms import ConfirmForm, ImportForm, ProductForm, ProductSearchForm
 from .models import Product
@@ -90,7 +91,7 @@ def edit(product_id):
     require(user, "product.write", product)
     form = _product_form(product)
     if form.validate_on_submit():
-        if_match = f'"{product.id}-{form.version.data}"' if (form.version.data or "").isdigit() else None
+        if_match = f'"{product.id}-{form.version.data}"' if ascii_id(form.version.data or "") else None
         try:
             services.update_product(user, product.id, _product_input(form), if_match=if_match)
         except (Invalid, PreconditionFailed) as error:

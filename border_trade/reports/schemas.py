@@ -52,7 +52,7 @@ class Month(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not re.fullmatch(r"\d{4}-\d{2}", text):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
             raise ValidationError(str(_l("Not a valid month (YYYY-MM).")))
         try:
             return date(int(text[:4]), int(text[5:]), 1)
@@ -91,7 +91,7 @@ class VolumeQuerySchema(PeriodQuerySchema):
     product_group = fields.String(validate=validate.OneOf(OcopGroup.values()), metadata={"enum": OcopGroup.values()})
     ocop_stars = fields.Integer(validate=Range(min=3, max=5))
     hs_chapter = fields.String(
-        validate=validate.Regexp(r"^\d{2}$", error=_l("Give the two digits of an HS chapter, e.g. 08.")),
+        validate=validate.Regexp(r"^[0-9]{2}$", error=_l("Give the two digits of an HS chapter, e.g. 08.")),
         metadata={"example": "08"},
     )
     exporter = fields.Integer(validate=Range(min=1, max=2**31 - 1), metadata={"description": "Organisation id"})

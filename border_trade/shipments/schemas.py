@@ -61,7 +61,7 @@ class ItemInSchema(BaseSchema):
     description_km = _text(300, allow_none=True)
     description_en = _text(300, allow_none=True)
     hs_code = fields.String(
-        allow_none=True, validate=validate.Regexp(r"^\d{8}$", error=_l("Give the 8-digit HS code."))
+        allow_none=True, validate=validate.Regexp(r"^[0-9]{8}$", error=_l("Give the 8-digit HS code."))
     )
     quantity = _positive(required=True)
     unit = fields.String(required=True, validate=validate.Length(min=1, max=10))

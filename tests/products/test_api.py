@@ -62,6 +62,7 @@ def test_create_read_update_product(client, auth):
         ({"province_code": "ATLANTIS"}, "province_code"),
         ({"name_vi": ""}, "name_vi"),
         ({"net_weight_per_unit_kg": "-1"}, "net_weight_per_unit_kg"),
+        ({"net_weight_per_unit_kg": "١٢"}, "net_weight_per_unit_kg"),  # Arabic-Indic digits are no number
         ({"colour": "red"}, "colour"),
     ],
 )

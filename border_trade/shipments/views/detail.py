@@ -14,6 +14,7 @@ from ...errors import Conflict, Invalid, flatten_errors
 from ...extensions import db
 from ...i18n import current_language
 from ...pages import attach_errors, me, requires
+from ...types import ascii_id
 from .. import queries, services
 from ..forms import MoveForm
 from ..models import EventKind, Lane, ShipmentStatus
@@ -75,7 +76,7 @@ def move(shipment_id):
     except ValidationError as error:
         raise Invalid(_("Some fields are invalid."), errors=flatten_errors(error.messages)) from None
     version = form.version.data or ""
-    if_match = f'"{shipment_id}-{version}"' if version.isdigit() else None
+    if_match = f'"{shipment_id}-{version}"' if ascii_id(version) else None
     try:
         shipment = services.move_shipment(user, shipment_id, to=args["to"], note=args.get("note"), if_match=if_match)
     except Conflict as error:

@@ -18,6 +18,7 @@ from ...i18n import localized
 from ...pages import attach_errors, me, page_number, requires
 from ...products.models import Product
 from ...products.queries import visible_products
+from ...types import ascii_id
 from .. import queries, services
 from ..forms import ItemForm, ShipmentFilterForm, ShipmentForm
 from ..models import HsCode, Shipment, ShipmentStatus
@@ -114,7 +115,7 @@ def edit(shipment_id):
     if form.validate_on_submit():
         payload, rows = _payload(form, user)
         version = form.version.data or ""
-        if_match = f'"{shipment.id}-{version}"' if version.isdigit() else None
+        if_match = f'"{shipment.id}-{version}"' if ascii_id(version) else None
         try:
             services.update_shipment(user, shipment.id, _load(payload), if_match=if_match)
         except (Invalid, PreconditionFailed) as error:
