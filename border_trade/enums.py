@@ -52,3 +52,44 @@ class Role(StrEnum):
             cls.PROVINCE_OFFICER: _l("Province officer"),
             cls.VIEWER: _l("Viewer"),
         }
+
+
+class Direction(StrEnum):
+    """Which way a shipment crosses: Viet Nam → Cambodia (export) or Cambodia → Viet Nam (import)."""
+
+    EXPORT = "export"
+    IMPORT = "import"
+
+    @classmethod
+    def labels(cls):
+        return {cls.EXPORT: _l("Export"), cls.IMPORT: _l("Import")}
+
+
+class Regime(StrEnum):
+    """The trade regime, in the order of the provincial report's headings I to V."""
+
+    COMMERCIAL = "commercial"
+    BORDER_RESIDENT = "border_resident"
+    DUTY_FREE = "duty_free"
+    TEMPORARY_IMPORT_REEXPORT = "temporary_import_reexport"
+    OTHER = "other"
+
+    @classmethod
+    def labels(cls):
+        return {
+            cls.COMMERCIAL: _l("Commercial trade"),
+            cls.BORDER_RESIDENT: _l("Border-resident trade"),
+            cls.DUTY_FREE: _l("Duty-free trade"),
+            cls.TEMPORARY_IMPORT_REEXPORT: _l("Temporary import for re-export"),
+            cls.OTHER: _l("Other trade"),
+        }
+
+    @classmethod
+    def parse(cls, value):
+        """Read a regime from input: the older spelling `export` is `commercial` (API.md, second round)."""
+        return cls.COMMERCIAL if value == "export" else cls(value)
+
+    @property
+    def heading(self):
+        """The Roman numeral of the provincial report's heading (I to V)."""
+        return ("I", "II", "III", "IV", "V")[list(type(self)).index(self)]
