@@ -23,6 +23,10 @@ class DocumentType(StrEnum):
     OCOP_CERTIFICATE = "ocop_certificate"
     VEHICLE_PERMIT = "vehicle_permit"
     BORDER_RESIDENT_DECLARATION = "border_resident_declaration"
+    # second round (imports): PHYTOSANITARY_CERTIFICATE and CO_FORM_D also name the papers issued abroad for an import
+    PLANT_QUARANTINE_REGISTRATION = "plant_quarantine_registration"
+    IMPORT_FOOD_SAFETY_INSPECTION = "import_food_safety_inspection"
+    CO_FORM_S = "co_form_s"
 
     @classmethod
     def labels(cls):
@@ -38,6 +42,9 @@ class DocumentType(StrEnum):
             cls.OCOP_CERTIFICATE: _l("OCOP certificate"),
             cls.VEHICLE_PERMIT: _l("Cross-border vehicle permit"),
             cls.BORDER_RESIDENT_DECLARATION: _l("Border-resident declaration"),
+            cls.PLANT_QUARANTINE_REGISTRATION: _l("Import plant-quarantine registration"),
+            cls.IMPORT_FOOD_SAFETY_INSPECTION: _l("State food-safety inspection of imported food"),
+            cls.CO_FORM_S: _l("Certificate of Origin Form S"),
         }
 
 

@@ -1,4 +1,4 @@
-"""The requirements engine of reference/documents.md (rules 2026.1), on hand-made facts: no database, no app factory."""
+"""The requirements engine (the export rules of 2026.2), on hand-made facts: no database, no app factory."""
 
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -77,9 +77,9 @@ def rule_ids(facts, documents=(), locale="vi"):
 
 
 def test_packaged_rules_have_version_and_every_rule(rules):
-    assert rules.version == "2026.1"
-    assert [r.id for r in rules.regimes["export"]] == [f"E{n}" for n in range(1, 11)]
-    assert [r.id for r in rules.regimes["border_resident"]] == ["B1", "B2", "B3"]
+    assert rules.version == "2026.2"
+    assert [r.id for r in rules.rules_for("export", "commercial")] == [f"E{n}" for n in range(1, 11)]
+    assert [r.id for r in rules.rules_for("export", "border_resident")] == ["B1", "B2", "B3"]
 
 
 def test_load_rules_is_cached(rules):
@@ -92,11 +92,12 @@ def test_every_text_exists_in_three_languages(rules):
         "customs_declaration", "commercial_invoice", "packing_list", "sales_contract", "co_form_d",
         "phytosanitary_certificate", "food_safety_certificate", "veterinary_certificate", "ocop_certificate",
         "vehicle_permit", "border_resident_declaration",
+        "plant_quarantine_registration", "import_food_safety_inspection", "co_form_s",
     }  # fmt: skip
     assert set(rules.document_types) == api_types
     for labels in rules.document_types.values():
         assert set(labels) == {"vi", "km", "en"} and len(set(labels.values())) == 3
-    for rule in (*rules.regimes["export"], *rules.regimes["border_resident"]):
+    for rule in (*rules.rules_for("export", "commercial"), *rules.rules_for("export", "border_resident")):
         assert set(rule.reason) == {"vi", "km", "en"} and len(set(rule.reason.values())) == 3
 
 
@@ -107,7 +108,7 @@ def test_document_label_follows_locale(rules):
 
 
 def test_quarantine_rules_are_the_same_in_both_regimes(rules):
-    by_id = {r.id: r for r in (*rules.regimes["export"], *rules.regimes["border_resident"])}
+    by_id = {r.id: r for r in (*rules.rules_for("export", "commercial"), *rules.rules_for("export", "border_resident"))}
     assert by_id["B2"].condition == by_id["E6"].condition and by_id["B2"].validity == by_id["E6"].validity
     assert by_id["B3"].condition == by_id["E7"].condition and by_id["B3"].validity == by_id["E7"].validity
 
@@ -117,43 +118,43 @@ def _drop_version(d):
 
 
 def _typo_in_condition(d):
-    d["regimes"]["export"][5]["condition"]["hs_chapter"] = ["08"]
+    d["directions"]["export"]["commercial"][5]["condition"]["hs_chapter"] = ["08"]
 
 
 def _unknown_placeholder(d):
-    d["regimes"]["export"][5]["reason"]["km"] = "{product} ..."
+    d["directions"]["export"]["commercial"][5]["reason"]["km"] = "{product} ..."
 
 
 def _item_placeholder_on_shipment_rule(d):
-    d["regimes"]["export"][0]["reason"]["en"] = "{item} needs it"
+    d["directions"]["export"]["commercial"][0]["reason"]["en"] = "{item} needs it"
 
 
 def _bad_level(d):
-    d["regimes"]["export"][0]["level"] = "mandatory"
+    d["directions"]["export"]["commercial"][0]["level"] = "mandatory"
 
 
 def _unknown_document_type(d):
-    d["regimes"]["export"][0]["document_type"] = "passport"
+    d["directions"]["export"]["commercial"][0]["document_type"] = "passport"
 
 
 def _duplicate_id(d):
-    d["regimes"]["export"][1]["id"] = "E1"
+    d["directions"]["export"]["commercial"][1]["id"] = "E1"
 
 
 def _two_periods(d):
-    d["regimes"]["export"][0]["validity"] = {"days": 15, "months": 1}
+    d["directions"]["export"]["commercial"][0]["validity"] = {"days": 15, "months": 1}
 
 
 def _always_false(d):
-    d["regimes"]["export"][0]["condition"] = {"always": False}
+    d["directions"]["export"]["commercial"][0]["condition"] = {"always": False}
 
 
 def _unknown_flag(d):
-    d["regimes"]["export"][4]["condition"] = {"flag": "is_urgent"}
+    d["directions"]["export"]["commercial"][4]["condition"] = {"flag": "is_urgent"}
 
 
 def _reversed_range(d):
-    d["regimes"]["export"][6]["condition"] = {"hs_chapters_range": ["05", "01"]}
+    d["directions"]["export"]["commercial"][6]["condition"] = {"hs_chapters_range": ["05", "01"]}
 
 
 def _allowance_as_float(d):
@@ -161,7 +162,7 @@ def _allowance_as_float(d):
 
 
 def _missing_english(d):
-    del d["regimes"]["border_resident"][0]["reason"]["en"]
+    del d["directions"]["export"]["border_resident"][0]["reason"]["en"]
 
 
 @pytest.mark.parametrize(
@@ -192,10 +193,10 @@ def test_rules_file_that_is_not_json_is_refused(tmp_path):
 def test_edited_rules_file_is_reloaded(raw_rules, tmp_path):
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(raw_rules), encoding="utf-8")
-    assert load_rules(path).version == "2026.1"
-    raw_rules["version"] = "2026.2-draft"
+    assert load_rules(path).version == "2026.2"
+    raw_rules["version"] = "2026.3-draft"
     path.write_text(json.dumps(raw_rules), encoding="utf-8")
-    assert load_rules(path).version == "2026.2-draft"
+    assert load_rules(path).version == "2026.3-draft"
 
 
 # --- which rules apply ------------------------------------------------------------------------------------------
@@ -403,7 +404,7 @@ def test_incomplete_while_a_required_document_is_missing():
 def test_as_dict_has_the_api_shape():
     body = evaluate(shipment(item("08071900", 2)), [], load_rules(), "en").as_dict()
     assert set(body) == {"complete", "rules_version", "items", "blocking"}
-    assert body["rules_version"] == "2026.1"
+    assert body["rules_version"] == "2026.2"
     line = next(x for x in body["items"] if x["rule"] == "E6")
     assert line == {
         "rule": "E6",
@@ -484,10 +485,10 @@ def test_reasons_follow_the_locale():
 
 
 def test_reason_falls_back_to_vietnamese_when_khmer_is_absent(raw_rules):
-    del raw_rules["regimes"]["export"][0]["reason"]["km"]
+    del raw_rules["directions"]["export"]["commercial"][0]["reason"]["km"]
     rules = parse_rules(raw_rules)
     line = lines(evaluate(shipment(), [], rules, "km"))["E1"]
-    assert line.required_because == raw_rules["regimes"]["export"][0]["reason"]["vi"]
+    assert line.required_because == raw_rules["directions"]["export"]["commercial"][0]["reason"]["vi"]
 
 
 def test_blocker_message_is_translated_in_the_requested_locale(tmp_path):

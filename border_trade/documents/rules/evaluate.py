@@ -70,11 +70,13 @@ def evaluate(
 ) -> Requirements:
     """Build a shipment's paperwork checklist from its facts and registered documents, texts in locale."""
     rules = load_rules() if rules is None else rules
-    if facts.regime not in rules.regimes:
-        raise ValueError(f"unknown regime {facts.regime!r}; rules {rules.version} know {sorted(rules.regimes)}")
+    key = facts.rules_key
+    if key not in rules.rules:
+        known = ", ".join(f"{d}/{r}" for d, r in sorted(rules.rules))
+        raise ValueError(f"unknown regime {key[1]!r} for direction {key[0]!r}; rules {rules.version} know {known}")
     lang = _language(locale)
     lines = []
-    for rule in rules.regimes[facts.regime]:
+    for rule in rules.rules[key]:
         if not rule.condition.holds_for_shipment(facts):
             continue
         triggering = [item for item in facts.items if rule.condition.matches_item(item)]
@@ -146,7 +148,8 @@ def _best_document(rule: Rule, documents: Sequence[DocumentFacts], crossing: dat
 
 
 def _blockers(facts: ShipmentFacts, rules: RuleSet, lang: str) -> list[Blocker]:
-    if facts.regime not in rules.allowance.regimes:
+    """The border-resident allowance, checked alike for goods leaving and entering Viet Nam."""
+    if not rules.allowance.applies_to(*facts.rules_key):
         return []
     with force_locale(lang), localcontext() as context:
         context.prec = 80  # formatting huge amounts must not overflow the default 28-digit context

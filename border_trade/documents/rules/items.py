@@ -32,7 +32,7 @@ def item_problems(facts: ShipmentFacts) -> dict[str, list]:
     def add(path, message):
         problems.setdefault(path, []).append(message)
 
-    if facts.regime == "border_resident":
+    if facts.rules_key[1] == "border_resident":
         if facts.preferential_tariff:
             add("preferential_tariff", _l("Border-resident exchange cannot claim the preferential tariff (no C/O)."))
         if isinstance(facts.residents, bool) or not isinstance(facts.residents, int) or facts.residents < 1:

@@ -12,11 +12,15 @@ from typing import Any
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "data" / "document_rules.json"
 LANGUAGES = ("vi", "km", "en")
 LEVELS = ("required", "recommended")
+DIRECTIONS = ("export", "import")
+REGIMES = ("commercial", "border_resident", "duty_free", "temporary_import_reexport", "other")
+REGIME_ALIASES = {"export": "commercial"}  # the first round's name of the commercial regime (stored sets, old rows)
+IMPORT_RULE_PREFIX = "I"  # import rules are I1, I2, ...; export rules never start with it
 FLAGS = ("preferential_tariff", "transhipment")
 UNMET_STATUSES = ("missing", "expired")
 ORIGIN_CRITERION = re.compile(r"WO|RVC40|CTH|CTSH|CC|SP|PC(?:[1-9]|[1-3][0-9])")
 
-_SHIPMENT_KEYS = {"always", "flag", "vehicle_crosses"}
+_SHIPMENT_KEYS = {"always", "flag", "vehicle_crosses", "under_quota"}
 _ITEM_KEYS = {"hs_chapters", "hs_chapters_range", "hs_headings", "ocop_stars"}
 _REASON_FIELDS = {"item", "plate", "residents"}
 _ITEM_PHRASE_FIELDS = {"position", "description", "hs"}
@@ -42,6 +46,7 @@ class ShipmentFacts:
     """What the rules need to know about a shipment, copied out of the database by the caller."""
 
     regime: str
+    direction: str = "export"
     preferential_tariff: bool = False
     transhipment: bool = False
     vehicle_plate: str | None = None
@@ -49,6 +54,13 @@ class ShipmentFacts:
     planned_crossing_on: date | None = None
     value_vnd: Decimal | None = None  # None when no exchange rate is known for the crossing date
     items: Sequence[ItemFacts] = field(default_factory=list)
+    under_quota: str | None = None  # the code of the tariff quota the shipment is imported under, if any
+
+    @property
+    def rules_key(self) -> tuple[str, str]:
+        """Return (direction, regime) with the older regime spelling read as today's."""
+        regime = str(self.regime)
+        return str(self.direction or "export"), REGIME_ALIASES.get(regime, regime)
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class Condition:
     always: bool = False
     flag: str | None = None
     vehicle_crosses: bool = False
+    under_quota: bool = False
     hs_chapters: frozenset[str] = frozenset()
     hs_chapters_range: tuple[str, str] | None = None
     hs_headings: tuple[str, ...] = ()
@@ -107,6 +120,8 @@ class Condition:
     def holds_for_shipment(self, facts: ShipmentFacts) -> bool:
         """Tell whether the shipment-level parts of the condition hold."""
         if self.flag and not getattr(facts, self.flag):
+            return False
+        if self.under_quota and not str(facts.under_quota or "").strip():
             return False
         return not self.vehicle_crosses or (bool((facts.vehicle_plate or "").strip()) and not facts.transhipment)
 
@@ -126,7 +141,7 @@ class Condition:
 
 @dataclass(frozen=True)
 class Rule:
-    """One checklist rule (E1, B2, ...) of a regime."""
+    """One checklist rule (E1, B2, I3, ...) of a direction and regime; unverified: no source confirmed it all."""
 
     id: str
     document_type: str
@@ -135,15 +150,23 @@ class Rule:
     validity: Validity | None
     basis: str
     reason: Mapping[str, str]
+    unverified: bool = False
+    verification: str | None = None
 
 
 @dataclass(frozen=True)
 class Allowance:
-    """The duty-free allowance per border resident per day."""
+    """The duty-free allowance per border resident per day, for the regimes and directions it names."""
 
     regimes: tuple[str, ...]
     per_resident_vnd: Decimal
     basis: str
+    directions: tuple[str, ...] = DIRECTIONS
+    notes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # times_per_month, goods_list: shown only
+
+    def applies_to(self, direction: str, regime: str) -> bool:
+        """Tell whether the allowance is checked for a shipment of this direction and regime."""
+        return regime in self.regimes and direction in self.directions
 
 
 @dataclass(frozen=True)
@@ -151,11 +174,23 @@ class RuleSet:
     """One validated version of the paperwork rules."""
 
     version: str
-    regimes: Mapping[str, tuple[Rule, ...]]
+    rules: Mapping[tuple[str, str], tuple[Rule, ...]]  # (direction, regime) -> rules, in the file's order
     document_types: Mapping[str, Mapping[str, str]]
     item_phrase: Mapping[str, str]
     allowance: Allowance
     expiring_within_days: int
+
+    def rules_for(self, direction: str, regime: str) -> tuple[Rule, ...]:
+        """Return the rules of one direction and regime (KeyError when the rule set has none)."""
+        return self.rules[(direction, REGIME_ALIASES.get(regime, regime))]
+
+    @property
+    def directions(self) -> dict[str, dict[str, tuple[Rule, ...]]]:
+        """Return the rules grouped by direction, then regime."""
+        grouped: dict[str, dict[str, tuple[Rule, ...]]] = {}
+        for (direction, regime), rules in self.rules.items():
+            grouped.setdefault(direction, {})[regime] = rules
+        return grouped
 
     def document_label(self, document_type: str, locale: Any = "vi") -> str:
         """Return the label of a document type in locale (falling back to vi, then en)."""

@@ -14,9 +14,13 @@ from .model import (
     _REASON_FIELDS,
     _SHIPMENT_KEYS,
     DEFAULT_RULES_PATH,
+    DIRECTIONS,
     FLAGS,
+    IMPORT_RULE_PREFIX,
     LANGUAGES,
     LEVELS,
+    REGIME_ALIASES,
+    REGIMES,
     Allowance,
     Condition,
     Rule,
@@ -75,7 +79,7 @@ def _parse_condition(obj: Any, where: str) -> Condition:
     _keys(obj, where, set(), _SHIPMENT_KEYS | _ITEM_KEYS)
     if not obj:
         _fail(where, 'is empty; use {"always": true} for an unconditional rule')
-    for key in ("always", "vehicle_crosses", "ocop_stars"):
+    for key in ("always", "vehicle_crosses", "under_quota", "ocop_stars"):
         if key in obj and obj[key] is not True:
             _fail(f"{where}.{key}", "must be true (leave the key out otherwise)")
     if "always" in obj and len(obj) > 1:
@@ -91,6 +95,7 @@ def _parse_condition(obj: Any, where: str) -> Condition:
         always="always" in obj,
         flag=obj.get("flag"),
         vehicle_crosses="vehicle_crosses" in obj,
+        under_quota="under_quota" in obj,
         hs_chapters=frozenset(
             _digit_list(obj["hs_chapters"], f"{where}.hs_chapters", (2,)) if "hs_chapters" in obj else ()
         ),
@@ -116,7 +121,14 @@ def _parse_validity(obj: Any, where: str) -> Validity | None:
 
 
 def _parse_rule(obj: Any, where: str, document_types: Mapping[str, Any]) -> Rule:
-    _keys(obj, where, {"id", "document_type", "level", "condition", "validity", "basis", "reason"})
+    _keys(
+        obj,
+        where,
+        {"id", "document_type", "level", "condition", "validity", "basis", "reason"},
+        {"unverified", "verification"},
+    )
+    if "unverified" in obj and not isinstance(obj["unverified"], bool):
+        _fail(f"{where}.unverified", "must be true or false")
     if obj["document_type"] not in document_types:
         _fail(f"{where}.document_type", f"{obj['document_type']!r} is not listed in document_types")
     if obj["level"] not in LEVELS:
@@ -133,11 +145,13 @@ def _parse_rule(obj: Any, where: str, document_types: Mapping[str, Any]) -> Rule
         validity=_parse_validity(obj["validity"], f"{where}.validity"),
         basis=_text(obj["basis"], f"{where}.basis"),
         reason=reason,
+        unverified=obj.get("unverified", False),
+        verification=_text(obj["verification"], f"{where}.verification") if "verification" in obj else None,
     )
 
 
 def _parse_allowance(obj: Any, where: str) -> Allowance:
-    _keys(obj, where, {"regimes", "per_resident_per_day_vnd", "basis"})
+    _keys(obj, where, {"regimes", "per_resident_per_day_vnd", "basis"}, {"directions", "times_per_month", "goods_list"})
     try:
         amount = Decimal(str(obj["per_resident_per_day_vnd"]))
     except InvalidOperation:
@@ -146,13 +160,70 @@ def _parse_allowance(obj: Any, where: str) -> Allowance:
         _fail(f"{where}.per_resident_per_day_vnd", 'must be a positive amount, e.g. "2000000"')
     if not isinstance(obj["regimes"], list) or not all(isinstance(r, str) for r in obj["regimes"]):
         _fail(f"{where}.regimes", "must be a list of regime names")
-    return Allowance(tuple(obj["regimes"]), amount, _text(obj["basis"], f"{where}.basis"))
+    directions = obj.get("directions", ["export"])  # the first round's allowance knew exports only
+    valid = isinstance(directions, list) and directions and all(isinstance(d, str) for d in directions)
+    if not valid or set(directions) - set(DIRECTIONS):
+        _fail(f"{where}.directions", f"must be a non-empty list of {', '.join(DIRECTIONS)}")
+    notes = {}
+    for key in ("times_per_month", "goods_list"):
+        if key in obj:
+            if not isinstance(obj[key], dict) or not isinstance(obj[key].get("unverified", False), bool):
+                _fail(f"{where}.{key}", 'must be an object (its "unverified" true or false)')
+            notes[key] = obj[key]
+    regimes = tuple(REGIME_ALIASES.get(r, r) for r in obj["regimes"])
+    return Allowance(regimes, amount, _text(obj["basis"], f"{where}.basis"), tuple(directions), notes)
+
+
+def _parse_rule_list(rules: Any, where: str, labels: Mapping[str, Any]) -> tuple[Rule, ...]:
+    if not isinstance(rules, list) or not rules:
+        _fail(where, "must be a non-empty list of rules")
+    return tuple(_parse_rule(r, f"{where}[{i}]", labels) for i, r in enumerate(rules))
+
+
+def _parse_directions(data: Any, where: str, labels: Mapping[str, Any]) -> dict[tuple[str, str], tuple[Rule, ...]]:
+    """Parse {"export": {regime: [rules]}, "import": {...}}: ids unique per direction, I-codes for imports only."""
+    _keys(data, where, set(), set(DIRECTIONS))
+    if not data:
+        _fail(where, "must name at least one direction")
+    parsed = {}
+    for direction, regimes in data.items():
+        _keys(regimes, f"{where}.{direction}", set(), set(REGIMES))
+        if not regimes:
+            _fail(f"{where}.{direction}", "must name at least one regime")
+        ids = []
+        for regime, rules in regimes.items():
+            parsed[(direction, regime)] = _parse_rule_list(rules, f"{where}.{direction}.{regime}", labels)
+            ids += [rule.id for rule in parsed[(direction, regime)]]
+        if len(set(ids)) != len(ids):
+            _fail(f"{where}.{direction}", "rule ids must be unique within a direction")
+        wrong = [i for i in ids if i.startswith(IMPORT_RULE_PREFIX) != (direction == "import")]
+        if wrong:
+            _fail(f"{where}.{direction}", f"import rules, and only they, have I-codes: {', '.join(wrong)}")
+    return parsed
+
+
+def _parse_regimes(data: Any, where: str, labels: Mapping[str, Any]) -> dict[tuple[str, str], tuple[Rule, ...]]:
+    """Parse the first round's shape {"export": [...], "border_resident": [...]}: all of it export rules."""
+    if not isinstance(data, dict) or not data:
+        _fail(where, "must be a non-empty object")
+    parsed = {}
+    for name, rules in data.items():
+        regime = REGIME_ALIASES.get(name, name)
+        if regime not in REGIMES:
+            _fail(f"{where}.{name}", f"unknown regime; known: {', '.join(REGIMES)}")
+        parsed[("export", regime)] = _parse_rule_list(rules, f"{where}.{name}", labels)
+        ids = [rule.id for rule in parsed[("export", regime)]]
+        if len(set(ids)) != len(ids):
+            _fail(f"{where}.{name}", "rule ids must be unique")
+    return parsed
 
 
 def parse_rules(data: Any, source: str = "rules") -> RuleSet:
     """Build a RuleSet from decoded JSON (a file or a stored rule-set row); raise RulesError on a bad shape."""
-    top = {"version", "regimes", "allowance", "validity", "document_types", "item_phrase"}
-    _keys(data, source, top, {"source"})
+    top = {"version", "allowance", "validity", "document_types", "item_phrase"}
+    _keys(data, source, top, {"source", "directions", "regimes"})
+    if ("directions" in data) == ("regimes" in data):
+        _fail(source, 'needs exactly one of "directions" (rules per direction and regime) or "regimes" (older shape)')
     _keys(data["validity"], f"{source}.validity", {"expiring_within_days"})
     window = data["validity"]["expiring_within_days"]
     if isinstance(window, bool) or not isinstance(window, int) or window < 0:
@@ -160,23 +231,17 @@ def parse_rules(data: Any, source: str = "rules") -> RuleSet:
     if not isinstance(data["document_types"], dict) or not data["document_types"]:
         _fail(f"{source}.document_types", "must be a non-empty object")
     labels = {k: _texts(v, f"{source}.document_types.{k}", set()) for k, v in data["document_types"].items()}
-    if not isinstance(data["regimes"], dict) or not data["regimes"]:
-        _fail(f"{source}.regimes", "must be a non-empty object")
-    regimes = {}
-    for name, rules in data["regimes"].items():
-        if not isinstance(rules, list) or not rules:
-            _fail(f"{source}.regimes.{name}", "must be a non-empty list of rules")
-        parsed = tuple(_parse_rule(r, f"{source}.regimes.{name}[{i}]", labels) for i, r in enumerate(rules))
-        ids = [rule.id for rule in parsed]
-        if len(set(ids)) != len(ids):
-            _fail(f"{source}.regimes.{name}", "rule ids must be unique")
-        regimes[name] = parsed
+    if "directions" in data:
+        rules = _parse_directions(data["directions"], f"{source}.directions", labels)
+    else:
+        rules = _parse_regimes(data["regimes"], f"{source}.regimes", labels)
     allowance = _parse_allowance(data["allowance"], f"{source}.allowance")
-    if set(allowance.regimes) - regimes.keys():
-        _fail(f"{source}.allowance.regimes", f"unknown regime(s) {sorted(set(allowance.regimes) - regimes.keys())}")
+    known = {regime for _direction, regime in rules}
+    if set(allowance.regimes) - known:
+        _fail(f"{source}.allowance.regimes", f"unknown regime(s) {sorted(set(allowance.regimes) - known)}")
     return RuleSet(
         version=_text(data["version"], f"{source}.version"),
-        regimes=regimes,
+        rules=rules,
         document_types=labels,
         item_phrase=_texts(data["item_phrase"], f"{source}.item_phrase", _ITEM_PHRASE_FIELDS),
         allowance=allowance,
