@@ -13,7 +13,9 @@ from .auth.api import blp as auth_api
 from .auth.bearer import authenticate_bearer, authenticate_session
 from .crossings.api import blp as crossings_api
 from .documents.pdf_api import verify_blp as verify_api
+from .equeue.api import blp as equeue_api
 from .extensions import api, csrf
+from .fleet.api import blp as fleet_api
 from .gates.api import blp as gates_api
 from .notifications.api import blp as notifications_api
 from .products.api import blp as products_api
@@ -27,6 +29,7 @@ BLUEPRINTS = (
     health_api,
     gates_api,
     products_api,
+    fleet_api,
     shipments_api,
     documents_api,
     auth_api,
@@ -36,6 +39,7 @@ BLUEPRINTS = (
     pdf_api,
     verify_api,
     reports_api,
+    equeue_api,
 )
 
 

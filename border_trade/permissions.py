@@ -14,6 +14,8 @@ ACTIONS = {
     "reference.read": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
     "product.read": {Role.ADMIN, Role.EXPORTER},
     "product.write": {Role.EXPORTER},
+    "fleet.read": {Role.ADMIN, Role.EXPORTER},  # a trader's vehicles and drivers (admins read every register)
+    "fleet.write": {Role.EXPORTER},
     "shipment.read": {Role.ADMIN, Role.EXPORTER, Role.GATE_OFFICER, Role.PROVINCE_OFFICER, Role.VIEWER},
     "shipment.write": {Role.EXPORTER},
     "shipment.move": {Role.EXPORTER, Role.ADMIN},

@@ -94,8 +94,8 @@ def build_world():
     db.session.commit()
     organisation = users["exporter"].organisation
     product = make_product(organisation)
-    shipment = make_shipment(organisation, status=ShipmentStatus.SUBMITTED, exit_gate=get_gate("MOC-BAI"))
-    draft = make_shipment(organisation, exit_gate=get_gate("MOC-BAI"))
+    shipment = make_shipment(organisation, status=ShipmentStatus.SUBMITTED, gate=get_gate("MOC-BAI"))
+    draft = make_shipment(organisation, gate=get_gate("MOC-BAI"))
     paper = {
         "type": "commercial_invoice",
         "number": "INV-1",
@@ -186,6 +186,23 @@ def shipment_body(world, actor):
     }
 
 
+def fleet_record(world, kind):
+    """The exporter's registered vehicle or driver (made on first use, kept in `world.extra`)."""
+    from border_trade.fleet.models import Driver, PlateCountry, Vehicle
+
+    if kind not in world.extra:
+        organisation_id = world.users["exporter"].organisation_id
+        record = (
+            Vehicle(organisation_id=organisation_id, plate="70H-555.55", country=PlateCountry.VN)
+            if kind == "vehicle"
+            else Driver(organisation_id=organisation_id, name="Lê Văn Tư", id_no="072099000111")
+        )
+        db.session.add(record)
+        db.session.commit()
+        world.extra[kind] = record
+    return world.extra[kind]
+
+
 def document_body():
     return {"type": "packing_list", "number": "PL-1", "issued_by": "HTX", "issued_on": date.today().isoformat()}
 
@@ -244,6 +261,36 @@ MATRIX = {
     # roles that may not read products find none to change (404); an admin reads them but may not write (403)
     ("PATCH", "/api/v1/products/<id:product_id>"): row(
         lambda w, a: send(f"/api/v1/products/{w.product.id}", {"ocop_stars": 5}, headers=if_match(w.product)),
+        expect(404, admin=403, exporter=200),
+    ),
+    # fleet (#17): a trader's vehicles and drivers, like products (admins read, nobody else sees them)
+    ("GET", "/api/v1/vehicles"): row(
+        lambda w, a: get("/api/v1/vehicles"), expect(403, admin=200, exporter=200, exporter2=200)
+    ),
+    ("POST", "/api/v1/vehicles"): row(
+        lambda w, a: send("/api/v1/vehicles", {"plate": "70H-123.45"}), expect(403, exporter=201, exporter2=201)
+    ),
+    ("GET", "/api/v1/vehicles/<id:vehicle_id>"): row(
+        lambda w, a: get(f"/api/v1/vehicles/{fleet_record(w, 'vehicle').id}"),
+        expect(403, admin=200, exporter=200, exporter2=404),
+    ),
+    ("PATCH", "/api/v1/vehicles/<id:vehicle_id>"): row(
+        lambda w, a: send(f"/api/v1/vehicles/{fleet_record(w, 'vehicle').id}", {"kind": "reefer"}),
+        expect(404, admin=403, exporter=200),
+    ),
+    ("GET", "/api/v1/drivers"): row(
+        lambda w, a: get("/api/v1/drivers"), expect(403, admin=200, exporter=200, exporter2=200)
+    ),
+    ("POST", "/api/v1/drivers"): row(
+        lambda w, a: send("/api/v1/drivers", {"name": "Phạm Văn Năm", "licence_class": "C"}),
+        expect(403, exporter=201, exporter2=201),
+    ),
+    ("GET", "/api/v1/drivers/<id:driver_id>"): row(
+        lambda w, a: get(f"/api/v1/drivers/{fleet_record(w, 'driver').id}"),
+        expect(403, admin=200, exporter=200, exporter2=404),
+    ),
+    ("PATCH", "/api/v1/drivers/<id:driver_id>"): row(
+        lambda w, a: send(f"/api/v1/drivers/{fleet_record(w, 'driver').id}", {"phone": "0912345678"}),
         expect(404, admin=403, exporter=200),
     ),
     # shipments: exporters write their own; gates and provinces read what crosses their gates

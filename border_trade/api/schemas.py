@@ -94,6 +94,7 @@ class ErrorSchema(Schema):
     errors = fields.Dict(metadata={"description": "The failing fields by path (`items.0.quantity`) with their texts"})
     current_status = fields.String(allow_none=True, metadata={"description": "409 about a shipment: its status now"})
     current_version = fields.Integer(metadata={"description": "412: the record's version now"})
+    existing_id = fields.Integer(metadata={"description": "409 about a duplicate (a vehicle's plate): the record's id"})
 
 
 # flask-smorest documents every error answer (and each operation's `default`) with this schema
