@@ -1,20 +1,22 @@
 """Admin pages of the paperwork domain: the active rule set and its older versions, read-only."""
 
+import json
+
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from ..enums import Direction, Regime
 from ..i18n import current_language
 from ..pages import requires, template_helpers
 from . import services
-from .rules import parse_rules
+from .rules import DEFAULT_RULES_PATH, parse_rules
 
 blp = Blueprint("documents", __name__)
 blp.app_context_processor(template_helpers)
 
 LEVELS = {"required": _l("required"), "recommended": _l("recommended")}
-REGIMES = {"export": _l("Commercial export"), "border_resident": _l("Border-resident exchange")}
 FLAGS = {"preferential_tariff": _l("the preferential tariff is claimed"), "transhipment": _l("goods are transhipped")}
 
 
@@ -29,26 +31,53 @@ def rules():
         content = selected.content
         parsed = parse_rules(content, f"rule set {selected.version}")
     else:  # nothing loaded into the database yet: the packaged file is what the engine uses
-        parsed, content = services.active_rules(), None
+        content = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+        parsed = parse_rules(content, DEFAULT_RULES_PATH.name)
     lang = current_language()
-    regimes = []
-    for regime, rules_of_regime in parsed.regimes.items():
-        raw = {r["id"]: r for r in (content or {}).get("regimes", {}).get(regime, [])}
-        regimes.append(
-            {
-                "code": regime,
-                "label": REGIMES.get(regime, regime),
-                "rules": [_describe(rule, raw.get(rule.id, {}), parsed, lang) for rule in rules_of_regime],
-            }
-        )
     return render_template(
         "documents/rules.html",
         sets=sets,
         selected=selected,
         parsed=parsed,
-        regimes=regimes,
+        directions=_directions(parsed, content, lang),
         allowance=parsed.allowance,
+        allowance_directions=[Direction(d).label for d in parsed.allowance.directions],
     )
+
+
+def _raw_rules(content, direction, regime):
+    """Return the rules file's own entries of one direction and regime by id (validity notes live there)."""
+    if not content:
+        return {}
+    if "directions" in content:
+        entries = content["directions"].get(direction, {}).get(regime, [])
+    else:  # a first-round rule set: {"export": [...], "border_resident": [...]}, all export rules
+        entries = content.get("regimes", {}).get("export" if regime == "commercial" else regime, [])
+    return {entry["id"]: entry for entry in entries}
+
+
+def _directions(parsed, content, lang):
+    """Group the rules for the page: each direction, then its regimes in the order of the report's headings."""
+    grouped = parsed.directions
+    out = []
+    for direction in Direction:
+        regimes = []
+        for regime in Regime:
+            rules = grouped.get(direction.value, {}).get(regime.value)
+            if not rules:
+                continue
+            raw = _raw_rules(content, direction.value, regime.value)
+            regimes.append(
+                {
+                    "code": regime.value,
+                    "heading": regime.heading,
+                    "label": regime.label,
+                    "rules": [_describe(rule, raw.get(rule.id, {}), parsed, lang) for rule in rules],
+                }
+            )
+        if regimes:
+            out.append({"code": direction.value, "label": direction.label, "regimes": regimes})
+    return out
 
 
 def _describe(rule, raw, parsed, lang):
@@ -61,7 +90,9 @@ def _describe(rule, raw, parsed, lang):
         "level_label": LEVELS.get(rule.level, rule.level),
         "condition": _condition(rule.condition),
         "validity": _validity(rule.validity, validity),
-        "unverified": bool(validity.get("unverified")),
+        "validity_unverified": bool(validity.get("unverified")),
+        "unverified": rule.unverified,
+        "verification": rule.verification,
         "validity_note": validity.get("note"),
         "basis": rule.basis,
         "reason": rule.reason.get(lang) or rule.reason.get("vi") or rule.reason.get("en"),
@@ -78,6 +109,8 @@ def _condition(condition):
         parts.append(str(FLAGS.get(condition.flag, condition.flag)))
     if condition.vehicle_crosses:
         parts.append(_("a Vietnamese truck crosses (a plate is given, no transhipment)"))
+    if condition.under_quota:
+        parts.append(_("the shipment is imported under a tariff quota"))
     item_parts = []
     if condition.hs_chapters:
         chapters = sorted(condition.hs_chapters)
