@@ -9,6 +9,7 @@ from ..auth.models import ApiToken, Role, User, user_gates
 from ..documents.models import Document
 from ..documents.rules import evaluate
 from ..documents.services import active_rules
+from ..equeue.services import release_unconfirmed
 from ..extensions import db
 from ..notifications.services import notify, send_pending_emails
 from ..notifications.webhooks import deliver_due
@@ -243,4 +244,5 @@ JOBS = {
     "nightly": (nightly_cleanup, {"trigger": "cron", "hour": 1, "minute": 30}),
     "send_notices": (send_notices, {"trigger": "interval", "minutes": 1}),
     "heartbeat": (heartbeat, {"trigger": "interval", "minutes": 5}),
+    "release_unconfirmed_bookings": (release_unconfirmed, {"trigger": "cron", "hour": 18, "minute": 0}),
 }

@@ -61,7 +61,7 @@ def test_racing_traders_never_overfill_a_slot(app, needs_postgres, tomorrow, tra
                 "/api/v1/bookings", json={"shipment": reference, "slot_start": start}, headers=headers
             )
             answers.append((response.status_code, response.get_json()))
-        except Exception as error:  # noqa: BLE001 (reported below)
+        except Exception as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=race, args=racer) for racer in racers]
