@@ -91,6 +91,7 @@ def register_blueprints(app):
     from .crossings.views import blp as crossings_views
     from .documents.verify_views import blp as verify_views
     from .documents.views import blp as documents_views
+    from .fleet.views import blp as fleet_views
     from .gates.views import blp as gates_views
     from .notifications.views import blp as notifications_views
     from .products.views import blp as products_views
@@ -101,6 +102,7 @@ def register_blueprints(app):
     app.register_blueprint(assets)
     app.register_blueprint(gates_views)
     app.register_blueprint(products_views)
+    app.register_blueprint(fleet_views)
     app.register_blueprint(shipments_views)
     app.register_blueprint(documents_views)
     app.register_blueprint(auth_views)
