@@ -30,6 +30,7 @@ from border_trade.extensions import db
 from border_trade.seed.demo import demo_rate
 from border_trade.shipments.models import Currency, ExchangeRate, ShipmentStatus
 from border_trade.types import utcnow
+from tests.equeue import matrix as equeue
 from tests.factories import PASSWORD, get_gate, get_province, make_product, make_shipment, make_user
 
 ACTORS = (
@@ -292,6 +293,29 @@ MATRIX = {
     ("PATCH", "/api/v1/drivers/<id:driver_id>"): row(
         lambda w, a: send(f"/api/v1/drivers/{fleet_record(w, 'driver').id}", {"phone": "0912345678"}),
         expect(404, admin=403, exporter=200),
+    ),
+    # e-queue (#17): capacity read by all, changed by the gate's officers; bookings by the shipment's trader
+    ("GET", "/api/v1/gates/<code>/capacity"): row(lambda w, a: get("/api/v1/gates/MOC-BAI/capacity"), expect(200)),
+    ("PUT", "/api/v1/gates/<code>/capacity"): row(
+        lambda w, a: send("/api/v1/gates/MOC-BAI/capacity", equeue.CAPACITY), expect(403, admin=200, gate_officer=200)
+    ),
+    ("GET", "/api/v1/gates/<code>/slots"): row(lambda w, a: get(equeue.slots_path(w)), expect(200)),
+    ("GET", "/api/v1/bookings"): row(lambda w, a: get("/api/v1/bookings"), expect(200)),
+    ("POST", "/api/v1/bookings"): row(
+        lambda w, a: send("/api/v1/bookings", equeue.new_booking(w)), expect(403, exporter=201, exporter2=404)
+    ),
+    ("GET", "/api/v1/bookings/<id:booking_id>"): row(
+        lambda w, a: get(f"/api/v1/bookings/{equeue.booking_id(w)}"), expect(200, **SHIPMENT_VISIBLE)
+    ),
+    ("PATCH", "/api/v1/bookings/<id:booking_id>"): row(
+        lambda w, a: send(f"/api/v1/bookings/{equeue.booking_id(w)}", equeue.move(w)),
+        expect(403, exporter=200, exporter2=404),
+    ),
+    ("DELETE", "/api/v1/bookings/<id:booking_id>"): row(
+        lambda w, a: get(f"/api/v1/bookings/{equeue.booking_id(w)}"), expect(403, exporter=200, exporter2=404)
+    ),
+    ("POST", "/api/v1/bookings/<id:booking_id>/confirm"): row(
+        lambda w, a: get(f"/api/v1/bookings/{equeue.booking_id(w)}/confirm"), expect(403, exporter=200, exporter2=404)
     ),
     # shipments: exporters write their own; gates and provinces read what crosses their gates
     ("GET", "/api/v1/shipments"): row(lambda w, a: get("/api/v1/shipments"), expect(200)),
