@@ -91,6 +91,7 @@ def register_blueprints(app):
     from .crossings.views import blp as crossings_views
     from .documents.verify_views import blp as verify_views
     from .documents.views import blp as documents_views
+    from .equeue.views import blp as equeue_views
     from .fleet.views import blp as fleet_views
     from .gates.views import blp as gates_views
     from .notifications.views import blp as notifications_views
@@ -105,6 +106,7 @@ def register_blueprints(app):
     app.register_blueprint(fleet_views)
     app.register_blueprint(shipments_views)
     app.register_blueprint(documents_views)
+    app.register_blueprint(equeue_views)
     app.register_blueprint(auth_views)
     app.register_blueprint(audit_views)
     app.register_blueprint(crossings_views)
