@@ -249,6 +249,13 @@ def _parameter_values(name, role, world):
         if org:
             query = query.where(Product.organisation_id == org)
         return list(db.session.scalars(query))
+    if name in ("vehicle_id", "driver_id"):  # the fleet register (#17): the role's organisation's first record
+        from border_trade.fleet.models import Driver, Vehicle
+
+        model = Vehicle if name == "vehicle_id" else Driver
+        org = user.organisation_id if user is not None and user.organisation_id else None
+        query = sa.select(model.id).order_by(model.id).limit(1)
+        return list(db.session.scalars(query.where(model.organisation_id == org) if org else query))
     if name == "user_id":
         return [world["users"]["exporter"].id, world["users"]["gate_officer"].id]
     if name == "token":
