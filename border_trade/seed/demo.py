@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..auth.models import Organisation, OrganisationKind, Role, User
 from ..auth.passwords import hash_password
+from ..equeue.seed import seed_capacity
 from ..extensions import db
 from ..gates.models import Gate, Province
 from ..products.models import OcopGroup, Product
@@ -160,6 +161,7 @@ def load_demo(now=None):
     now = now or datetime.now(UTC)
     today = now.astimezone(LOCAL).date()
     summary = {"rates": load_rates(today + timedelta(days=30)), "users": 0, "shipments": 0}
+    seed_capacity()  # the e-queue of the demo gates (idempotent: a gate with capacity keeps it)
     if db.session.scalar(sa.select(User).where(User.email == "admin@demo.test")) is not None:
         db.session.commit()
         return summary
