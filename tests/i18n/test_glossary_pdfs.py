@@ -8,6 +8,7 @@ import csv
 import re
 import shutil
 import subprocess
+import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
@@ -38,8 +39,18 @@ def text_of(content: bytes, tmp_path, name: str) -> str:
 
 
 def spaced(text: str) -> str:
-    """One space between words: a term wrapped over two lines of a cell reads as one phrase again."""
-    return " ".join(text.split())
+    """One space between words: a term wrapped over two lines of a cell reads as one phrase again.
+
+    pdftotext gives some Vietnamese letters decomposed with a space before the mark ("Tri \u0323 giá" for "Trị giá"):
+    the mark is put back on its letter (NFC) so that the words can be compared.
+    """
+    text = re.sub(r"\s+(?=[\u0300-\u036f])", "", text)
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def has_khmer_term(term: str, khmer: str) -> bool:
+    """A Khmer term of several words may wrap in a narrow cell, and pdftotext may read the next column in between."""
+    return all(squeezed(part) in khmer for part in term.split())
 
 
 def squeezed(text: str) -> str:
@@ -56,7 +67,7 @@ def glossary_problems(english: str, vietnamese: str) -> tuple[list[str], list[st
     khmer, vi = squeezed(vietnamese), spaced(vietnamese)
     problems = []
     for concept in found:
-        if not any(squeezed(term) in khmer for term in concept.km):
+        if not any(has_khmer_term(term, khmer) for term in concept.km):
             problems.append(f"km: {concept.name!r} should read {concept.km[0]!r}")
         if not g.has_term("vi", concept, vi):
             problems.append(f"vi: {concept.name!r} should read {concept.vi[0]!r}")
@@ -74,7 +85,7 @@ def test_shipment_pdf_in_vietnamese_and_khmer_uses_the_glossary(app, request, ki
         english = shipment_pdfs.issue_pdf(user, shipment.id, kind, ("en", "km"), NOW)
         vietnamese = shipment_pdfs.issue_pdf(user, shipment.id, kind, ("vi", "km"), NOW)
     names, problems = glossary_problems(text_of(english, tmp_path, "en"), text_of(vietnamese, tmp_path, "vi"))
-    assert {"exporter", "consignee", "goods"} & set(names), f"the English page names no concept: {names}"
+    assert len(names) >= 10, f"the English page names too few concepts: {names}"
     assert not problems, f"{kind} (concepts: {names}):\n" + "\n".join(problems)
 
 
