@@ -256,3 +256,29 @@ def km_texts(source: str = "both"):
     if source in ("both", "rules"):
         texts += [(where, texts["km"]) for where, texts in rules_texts()]
     return texts
+
+
+def tsv_findings(paths) -> list[str]:
+    """The same checks on `msgid<TAB>vi<TAB>km` files (new messages waiting to be merged into the catalogues)."""
+    findings = []
+    for path in paths:
+        rows = []
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 3 and parts[0].strip():
+                rows.append([part.replace("\\n", "\n") for part in parts[:3]])
+        for lang, column in (("vi", 1), ("km", 2)):
+            pairs = [(row[0], row[0], [row[column]]) for row in rows]
+            findings += [f"{path}: {lang}: {finding}" for finding in missing_terms(lang, pairs)]
+        texts = [(row[0], row[2]) for row in rows]
+        for finding in avoided(texts) + spelling_problems(texts) + khmer_digits(texts):
+            findings.append(f"{path}: km: {finding}")
+    return findings
+
+
+if __name__ == "__main__":  # .venv/bin/python -m tests.i18n.glossary /tmp/brief/msgs/*.tsv
+    import sys
+
+    problems = tsv_findings(sys.argv[1:])
+    print("\n".join(problems) or "no glossary problem")
+    sys.exit(1 if problems else 0)
