@@ -140,3 +140,41 @@ def test_admin_rules_page_in_khmer_marks_unverified(login_as):
     client = login_as(Role.ADMIN, locale="km")
     page = client.get("/admin/rules?lang=km").text
     assert "មិនទាន់ផ្ទៀងផ្ទាត់" in _row(page, "I6")
+
+
+@pytest.mark.parametrize(("value", "accepted"), [(Decimal("1500000"), True), (Decimal("3000000"), False)])
+def test_border_resident_import_at_submitted(client, token_for, db, value, accepted):
+    """Through the API: a resident's import within the allowance is submitted; above it, 409 names the excess."""
+    from border_trade.documents.models import Document, DocumentType
+    from border_trade.shipments.models import ShipmentStatus
+    from tests.factories import make_user
+
+    shipment = _border_resident(Direction.IMPORT, value)
+    shipment.status = ShipmentStatus.READY
+    for line in checklist(shipment).items:  # every paper the rules ask for, so that only the allowance can block
+        if line.level == "required":
+            db.session.add(
+                Document(
+                    shipment=shipment,
+                    type=DocumentType(line.document_type),
+                    number=f"N-{line.rule}",
+                    issued_by="Chi cục",
+                    issued_on=shipment.planned_crossing_on,  # the resident's declaration is for the crossing day
+                )
+            )
+    db.session.commit()
+    user = make_user(Role.EXPORTER, organisation=shipment.organisation, locale="en")
+    response = client.post(
+        f"/api/v1/shipments/{shipment.id}/transitions",
+        json={"to": "submitted"},
+        headers=token_for(user),
+    )
+    if accepted:
+        assert response.status_code == 200, response.json
+        assert response.json["status"] == "submitted"
+    else:
+        assert response.status_code == 409, response.json
+        assert list(response.json["errors"]) == ["blocking.allowance_exceeded"]
+        assert (
+            "1,000,000 VND above the duty-free allowance" in response.json["errors"]["blocking.allowance_exceeded"][0]
+        )
