@@ -138,3 +138,37 @@ def test_edits_are_audited_and_change_only_what_was_asked(app):
     db.session.rollback()
     actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["vehicle.create", "vehicle.update"]
+
+
+@pytest.mark.postgres
+def test_concurrent_find_or_register_of_one_plate_makes_one_vehicle(app):
+    import os
+    import threading
+
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("race tests run on PostgreSQL")
+    organisation_id = make_organisation().id
+    db.session.commit()
+    spellings = ["70H-123.45", "70h12345", "70H 123 45", "70H.123.45"] * 2
+    barrier = threading.Barrier(len(spellings))
+    ids, failures = [], []
+
+    def worker(plate):
+        with app.app_context():
+            try:
+                barrier.wait()
+                found = services.find_or_register(organisation_id, plate)
+                db.session.commit()  # the caller's transaction (a shipment) commits it
+                ids.append(found.id)
+            except Exception as error:
+                failures.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(plate,)) for plate in spellings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == [] and len(ids) == len(spellings) and len(set(ids)) == 1, (failures, ids)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Vehicle)) == 1
