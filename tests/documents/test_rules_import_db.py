@@ -178,3 +178,21 @@ def test_border_resident_import_at_submitted(client, token_for, db, value, accep
         assert (
             "1,000,000 VND above the duty-free allowance" in response.json["errors"]["blocking.allowance_exceeded"][0]
         )
+
+
+def test_admin_reads_a_first_round_rule_set(login_as, db):
+    """A rule set stored before the second round (regimes shape, exports only) still shows, without imports."""
+    from border_trade.documents.models import RuleSet
+
+    current = db.session.scalar(sa.select(RuleSet).where(RuleSet.is_active)).content
+    old = {k: v for k, v in current.items() if k != "directions"}
+    old |= {"version": "2026.0-old", "regimes": {"export": current["directions"]["export"]["commercial"]}}
+    old["allowance"] = {k: current["allowance"][k] for k in ("regimes", "per_resident_per_day_vnd", "basis")}
+    old["allowance"]["regimes"] = ["export"]
+    db.session.add(RuleSet(version="2026.0-old", content=old, sha256="1" * 64, is_active=False))
+    db.session.commit()
+    page = login_as(Role.ADMIN).get("/admin/rules?version=2026.0-old")
+    assert page.status_code == 200
+    assert 'data-version="2026.0-old"' in page.text and 'data-rule="E6"' in page.text
+    assert 'data-direction="import"' not in page.text
+    assert "data-unverified" in _row(page.text, "E1")  # the validity's unverified mark, read from the stored set
