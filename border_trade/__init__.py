@@ -96,6 +96,7 @@ def register_blueprints(app):
     from .gates.views import blp as gates_views
     from .notifications.views import blp as notifications_views
     from .products.views import blp as products_views
+    from .quotas.views import blp as quotas_views
     from .reports.views import blp as reports_views
     from .scheduler.views import blp as scheduler_views
     from .shipments.views import blp as shipments_views
@@ -114,6 +115,7 @@ def register_blueprints(app):
     app.register_blueprint(scheduler_views)
     app.register_blueprint(reports_views)
     app.register_blueprint(verify_views)
+    app.register_blueprint(quotas_views)
     register_api(app)
 
 

@@ -19,6 +19,7 @@ from .fleet.api import blp as fleet_api
 from .gates.api import blp as gates_api
 from .notifications.api import blp as notifications_api
 from .products.api import blp as products_api
+from .quotas.api import blp as quotas_api
 from .reports.api import blp as reports_api
 from .scheduler.health import blp as health_api
 from .shipments.api import blp as shipments_api
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     verify_api,
     reports_api,
     equeue_api,
+    quotas_api,
 )
 
 

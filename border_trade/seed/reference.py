@@ -129,5 +129,8 @@ def load_reference():
         )[1]
     db.session.commit()
     from ..documents.services import load_rule_set
+    from ..quotas.services import load_quotas
 
+    changes += load_quotas()
+    db.session.commit()
     return changes + load_rule_set()
