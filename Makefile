@@ -46,8 +46,10 @@ format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# two pytest-xdist workers (the machine has two cores); each gets its own PostgreSQL database (tests/conftest.py)
+TEST_WORKERS ?= 2
 test: install-test compile lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 BENCHES ?= bench/pdf_bench.py bench/crossing_bench.py bench/report_bench.py
 

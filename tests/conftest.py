@@ -10,6 +10,27 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+
+def _worker_database():
+    """Under pytest-xdist (`make test` runs two workers) each worker gets its own PostgreSQL database,
+    `<TEST_DATABASE_URL's database>_<worker>`, created empty here and dropped at the end of the run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not worker or not base.startswith("postgresql"):
+        return None
+    url = sa.engine.make_url(base)
+    name = f"{url.database}_{worker}"[:63]
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
+    return url, name
+
+
+_WORKER_DATABASE = _worker_database()  # before `config` is imported: TestingConfig reads TEST_DATABASE_URL
+
 from border_trade import create_app  # noqa: E402
 from border_trade.extensions import db as _db  # noqa: E402
 from border_trade.extensions import limiter  # noqa: E402
@@ -17,6 +38,15 @@ from config import TestingConfig  # noqa: E402
 
 # tables that hold reference data loaded once per session; every other table is emptied after each test
 REFERENCE_TABLES = {"countries", "provinces", "counterpart_gates", "gates", "hs_codes", "rule_sets"}
+
+
+def pytest_unconfigure(config):
+    if _WORKER_DATABASE is not None:
+        url, name = _WORKER_DATABASE
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def pytest_report_header(config):
