@@ -57,8 +57,15 @@ class RegisteredVehicleInSchema(BaseSchema):
 
 
 class RegisteredVehiclePatchSchema(RegisteredVehicleInSchema):
+    """Any subset of the fields; a permit given is a whole permit (it replaces the stored one)."""
+
     def load(self, data, *, many=None, partial=None, unknown=None):
         result = super().load(data, many=many, partial=True, unknown=unknown)
+        if result.get("permit") is not None:
+            try:
+                result["permit"] = VehiclePermitSchema().load(data["permit"])
+            except ValidationError as error:
+                raise ValidationError({"permit": error.messages}) from None
         return {key: value for key, value in result.items() if key in (data or {})}
 
 

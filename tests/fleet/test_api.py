@@ -55,6 +55,11 @@ def test_vehicle_is_stored_with_its_canonical_plate_and_permit(client, auth):
     assert changed.json["kind"] == "reefer" and changed.json["permit"] == VEHICLE["permit"]  # only what was asked
     stale = client.patch(path, json={"kind": "rigid"}, headers=auth | {"If-Match": created.headers["ETag"]})
     assert stale.status_code == 412
+    half = client.patch(path, json={"permit": {"number": "X-1"}}, headers=auth)
+    assert half.status_code == 422 and {"permit.kind", "permit.valid_from"} <= set(half.json["errors"]), half.json
+    renewed = {**VEHICLE["permit"], "valid_from": "2027-01-15", "valid_to": None}
+    replaced = client.patch(path, json={"permit": renewed}, headers=auth)
+    assert replaced.status_code == 200 and replaced.json["permit"] == renewed
     dropped = client.patch(path, json={"permit": None}, headers=auth)
     assert dropped.status_code == 200 and dropped.json["permit"] is None
 
