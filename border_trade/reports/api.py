@@ -5,14 +5,32 @@ from flask import Response
 from ..api import api_user
 from ..api.blueprint import Blueprint
 from . import exports, services
-from .schemas import DwellQuerySchema, DwellSchema, MonthlyQuerySchema, VolumeQuerySchema, VolumeReportSchema
+from .schemas import (
+    BorderTradeQuerySchema,
+    DwellQuerySchema,
+    DwellSchema,
+    MonthlyQuerySchema,
+    VolumeQuerySchema,
+    VolumeReportSchema,
+)
 
 blp = Blueprint(
     "reports_api", __name__, url_prefix="/api/v1/reports", description="Provincial reports (province officers, admins)"
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-VOLUME_PARAMS = ("group_by", "province", "gate", "province_as", "product_group", "ocop_stars", "hs_chapter", "exporter")
+VOLUME_PARAMS = (
+    "group_by",
+    "province",
+    "gate",
+    "province_as",
+    "product_group",
+    "ocop_stars",
+    "hs_chapter",
+    "exporter",
+    "direction",
+    "regime",
+)
 
 
 def volume_from_args(user, args):
@@ -82,3 +100,38 @@ def monthly_pdf(args):
     body = build_monthly_pdf(data, languages=tuple(args["lang"]))
     name = f"border-trade-{data.province_code.lower()}-{data.month:%Y-%m}.pdf"
     return _download(body, "application/pdf", name)
+
+
+def _border_trade(args, extension):
+    report = services.border_trade_report(api_user(), province=args.get("province"), month=args["month"])
+    return report, f"border-trade-{report.province_code.lower()}-{report.month:%Y-%m}.{extension}"
+
+
+@blp.route("/border-trade.xlsx")
+@blp.arguments(BorderTradeQuerySchema, location="query")
+@blp.response(200, description="The department's monthly border-trade report (headings I-V)", content_type=XLSX)
+def border_trade_xlsx(args):
+    """Download the department's monthly report of a province as XLSX: per gate and for all gates, headings I-V.
+
+    Crossed shipments of the calendar month in the caller's scope, headings I-V (commercial, border-resident,
+    duty-free, temporary import for re-export, other), each with export and import rows: goods (per HS code of
+    the goods lines, and unit), quantity, unit, value (USD), enterprises; then key products. Its totals equal
+    `/reports/volume` for the same month and province. A province outside the caller's scope answers 404.
+    """
+    from .trade_xlsx import border_trade_xlsx as build
+
+    report, name = _border_trade(args, "xlsx")
+    return _download(build(report, languages=tuple(args["lang"])), XLSX, name)
+
+
+@blp.route("/border-trade.pdf")
+@blp.arguments(BorderTradeQuerySchema, location="query")
+@blp.response(
+    200, description="The department's monthly border-trade report (headings I-V)", content_type="application/pdf"
+)
+def border_trade_pdf(args):
+    """Download the department's monthly report of a province as PDF (the same tables as the XLSX)."""
+    from .trade_pdf import border_trade_pdf as build
+
+    report, name = _border_trade(args, "pdf")
+    return _download(build(report, languages=tuple(args["lang"])), "application/pdf", name)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..enums import Direction, Regime
 from ..products.models import OcopGroup
 
 COLUMN_LABELS = {
@@ -26,6 +27,8 @@ COLUMN_LABELS = {
     "ocop_stars": _l("OCOP stars"),
     "product": _l("Product id"),
     "product_name": _l("Product"),
+    "direction": _l("Direction"),
+    "regime": _l("Regime"),
     "shipments": _l("Shipments"),
     "trucks": _l("Trucks"),
     "gross_weight_kg": _l("Gross weight (kg)"),
@@ -33,6 +36,9 @@ COLUMN_LABELS = {
     "value_usd": _l("Value (USD)"),
     "value_vnd": _l("Value (VND)"),
     "missing_rates": _l("Shipments without an exchange rate"),
+    "export_value_usd": _l("Export value (USD)"),
+    "import_value_usd": _l("Import value (USD)"),
+    "balance_usd": _l("Balance, export − import (USD)"),
 }
 NUMBER_FORMATS = {
     "gross_weight_kg": "#,##0.000",
@@ -104,6 +110,11 @@ def _typed(key, value):
         return Decimal(value).quantize(Decimal(1).scaleb(-PLACES[key]))
     if key == "product_group":
         return str(OcopGroup(value).label) if value in OcopGroup.values() else value
+    if key == "direction" and value in Direction.values():
+        return str(Direction(value).label)
+    if key == "regime" and value in Regime.values():
+        regime = Regime(value)
+        return f"{regime.heading}. {regime.label}"
     return value
 
 
@@ -137,7 +148,11 @@ def xlsx_bytes(report, *, title=None):
     _append(about, [_("Province of a merged gate"), _province_as_label(report.province_as)])
     for key, value in report.filters.items():
         if value is not None:
-            _append(about, [str(COLUMN_LABELS.get(key, key)), value])
+            _append(about, [str(COLUMN_LABELS.get(key, key)), _typed(key, value)])
+    for key in ("export_value_usd", "import_value_usd", "balance_usd"):  # each direction's value, the balance
+        if key in report.totals:
+            _append(about, [str(COLUMN_LABELS[key]), _typed("value_usd", report.totals[key])])
+            about.cell(row=about.max_row, column=2).number_format = NUMBER_FORMATS["value_usd"]
     _append(
         about,
         [

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..api.schemas import BaseSchema, DecimalString, QuerySchema, Range
+from ..enums import Direction, Regime
 from ..products.models import OcopGroup
 from .queries import DIMENSIONS, PROVINCE_AS
 
@@ -95,6 +96,14 @@ class VolumeQuerySchema(PeriodQuerySchema):
         metadata={"example": "08"},
     )
     exporter = fields.Integer(validate=Range(min=1, max=2**31 - 1), metadata={"description": "Organisation id"})
+    direction = fields.String(
+        validate=validate.OneOf(Direction.values()),
+        metadata={"enum": Direction.values(), "description": "Only exports or only imports (default: both)"},
+    )
+    regime = fields.String(
+        validate=validate.OneOf([*Regime.values(), "export"]),
+        metadata={"enum": Regime.values(), "description": "One regime (headings I-V); `export` reads `commercial`"},
+    )
 
 
 class DwellQuerySchema(PeriodQuerySchema):
@@ -116,6 +125,21 @@ class MonthlyQuerySchema(BaseSchema):
     )
 
 
+class BorderTradeQuerySchema(BaseSchema):
+    province = fields.String(
+        validate=validate.Length(max=20),
+        metadata={"description": "Default: the caller's province (required for admins)", "example": "TAY-NINH"},
+    )
+    month = Month(required=True, metadata={"example": "2026-03", "description": "A calendar month"})
+    lang = CommaList(
+        choices=("vi", "km", "en"),
+        max_items=2,
+        load_default=["vi"],
+        validate=validate.Length(min=1, error=_l("Give one or two of vi, km, en.")),
+        metadata={"example": "vi,km", "description": "One or two of vi, km, en (default vi); two: bilingual labels"},
+    )
+
+
 class MeasuresSchema(BaseSchema):
     shipments = fields.Integer(required=True)
     trucks = fields.Integer(required=True, metadata={"description": "Distinct vehicles (plates)"})
@@ -129,7 +153,17 @@ class MeasuresSchema(BaseSchema):
     )
 
 
+class TotalsSchema(MeasuresSchema):
+    export_value_usd = DecimalString(2, required=True, metadata={"description": "Value of the exports counted"})
+    import_value_usd = DecimalString(2, required=True, metadata={"description": "Value of the imports counted"})
+    balance_usd = DecimalString(
+        2, required=True, metadata={"description": "export_value_usd − import_value_usd", "example": "-1250.00"}
+    )
+
+
 class VolumeRowSchema(MeasuresSchema):
+    direction = fields.String(metadata={"enum": Direction.values()})
+    regime = fields.String(metadata={"enum": Regime.values()})
     gate = fields.String(metadata={"example": "XA-MAT"})
     province = fields.String(metadata={"example": "TAY-NINH"})
     month = fields.String(metadata={"example": "2026-03"})
@@ -156,7 +190,7 @@ class VolumeReportSchema(BaseSchema):
     province_as = fields.String(required=True)
     filters = fields.Dict(required=True)
     rows = fields.List(fields.Nested(VolumeRowSchema), required=True)
-    totals = fields.Nested(MeasuresSchema, required=True)
+    totals = fields.Nested(TotalsSchema, required=True)
     missing_rates = fields.List(fields.Nested(MissingRateSchema), required=True)
 
 

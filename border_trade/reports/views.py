@@ -23,7 +23,19 @@ from .schemas import VolumeQuerySchema
 
 blp = Blueprint("reports", __name__)
 
-FILTERS = ("from", "to", "province", "gate", "province_as", "product_group", "ocop_stars", "hs_chapter", "exporter")
+FILTERS = (
+    "from",
+    "to",
+    "province",
+    "gate",
+    "province_as",
+    "product_group",
+    "ocop_stars",
+    "hs_chapter",
+    "exporter",
+    "direction",
+    "regime",
+)
 GROUP_FIELDS = ("group_by_1", "group_by_2", "group_by_3")
 
 

@@ -107,6 +107,10 @@ def test_gate_month_rows_and_totals(world, admin):
         "value_usd": dec("10350.00"),
         "value_vnd": dec("258750000"),
         "missing_rates": 0,
+        # all exports: the balance is the whole value
+        "export_value_usd": dec("10350.00"),
+        "import_value_usd": dec("0.00"),
+        "balance_usd": dec("10350.00"),
     }
     assert report.missing_rates == []
 

@@ -13,6 +13,7 @@ from .base import (
     territory_ids,
 )
 from .dwell import DWELL_BUCKETS, DwellStats, dwell, dwell_histogram, percentile
+from .goods import GoodsFact, goods_lines
 from .volume import missing_rates, volume
 
 __all__ = [
@@ -26,9 +27,11 @@ __all__ = [
     "Aggregate",
     "Criteria",
     "DwellStats",
+    "GoodsFact",
     "dwell",
     "dwell_histogram",
     "gates_of_territory",
+    "goods_lines",
     "missing_rates",
     "percentile",
     "territory_ids",

@@ -41,6 +41,8 @@ DIMENSIONS = (
     "exporter",
     "ocop_stars",
     "product",
+    "direction",
+    "regime",
 )
 
 # grouping by a goods attribute measures goods lines (their weights and values), not whole shipments
@@ -77,6 +79,8 @@ class Criteria:
     ocop_stars: int | None = None
     hs_chapter: str | None = None
     province_as: str = "current"
+    direction: str | None = None  # export | import; None: both
+    regime: str | None = None
 
     @property
     def filters_lines(self):
@@ -100,6 +104,8 @@ class Aggregate:
     value_vnd: Decimal = Decimal("0")
     value_usd: Decimal = Decimal("0.00")
     missing: int = 0
+    export_usd: Decimal = Decimal("0.00")
+    import_usd: Decimal = Decimal("0.00")
 
 
 def dialect_name():

@@ -35,11 +35,11 @@ def _dwell_base(criteria, dialect):
         minutes = sa.extract("epoch", s.c.crossed_at - s.c.arrived_at) / 60
     else:
         minutes = None  # computed in Python from the two instants
-    query = sa.select(s.c.exit_gate_id.label("gate_id")).where(
+    query = sa.select(s.c.gate_id.label("gate_id")).where(
         s.c.crossed_at >= first, s.c.crossed_at < after, s.c.arrived_at.is_not(None)
     )
     if criteria.gate_ids is not None:
-        query = query.where(s.c.exit_gate_id.in_(sorted(criteria.gate_ids)) if criteria.gate_ids else sa.false())
+        query = query.where(s.c.gate_id.in_(sorted(criteria.gate_ids)) if criteria.gate_ids else sa.false())
     if criteria.exporter_id is not None:
         query = query.where(s.c.organisation_id == criteria.exporter_id)
     return query, minutes
@@ -58,9 +58,9 @@ def dwell(criteria, *, by_gate=False):
             sa.func.percentile_cont(0.5).within_group(minutes),
             sa.func.percentile_cont(0.9).within_group(minutes),
         ]
-        query = query.with_only_columns(s.c.exit_gate_id, *stats) if by_gate else query.with_only_columns(*stats)
+        query = query.with_only_columns(s.c.gate_id, *stats) if by_gate else query.with_only_columns(*stats)
         if by_gate:
-            return {row[0]: _dwell_stats(*row[1:]) for row in db.session.execute(query.group_by(s.c.exit_gate_id))}
+            return {row[0]: _dwell_stats(*row[1:]) for row in db.session.execute(query.group_by(s.c.gate_id))}
         return _dwell_stats(*db.session.execute(query).one())
     groups = {}
     for gate_id, arrived, crossed in db.session.execute(query.add_columns(s.c.arrived_at, s.c.crossed_at)):

@@ -1,5 +1,6 @@
 """Provincial reports: scope, volumes, dwell times, the monthly report; one public function per use case."""
 
+from .border_trade import BorderTradeReport, border_trade_report, resolve_report_province
 from .dwell import dwell_dict, dwell_histogram, dwell_report
 from .monthly import GateLine, MonthlyReport, gate_figures, month_bounds, monthly_report
 from .scope import exporters_in_scope, gates_in_scope, resolve_gate, resolve_province, scope_gate_ids
@@ -23,9 +24,11 @@ __all__ = [
     "DEFAULT_GROUP_BY",
     "MEASURES",
     "NAME_COLUMNS",
+    "BorderTradeReport",
     "GateLine",
     "MonthlyReport",
     "VolumeReport",
+    "border_trade_report",
     "change_pct",
     "dwell_dict",
     "dwell_histogram",
@@ -40,6 +43,7 @@ __all__ = [
     "previous_year_report",
     "resolve_gate",
     "resolve_province",
+    "resolve_report_province",
     "scope_gate_ids",
     "time_label",
     "today_local",

@@ -67,7 +67,7 @@ def exporters_in_scope(user):
 
     crossed = sa.select(Shipment.organisation_id).where(Shipment.crossed_at.is_not(None))
     if allowed is not None:
-        crossed = crossed.where(Shipment.exit_gate_id.in_(allowed) if allowed else sa.false())
+        crossed = crossed.where(Shipment.gate_id.in_(allowed) if allowed else sa.false())
     return list(
         db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(crossed)).order_by(Organisation.name))
     )
