@@ -61,7 +61,8 @@ def list_bookings(args):
     """List bookings: a trader's own, an officer's gates', a province's gates'."""
     user = api_user()
     require(user, "shipment.read")
-    query = queries.list_bookings_query(user, gate=args.get("gate"), day=args.get("date"), status=args.get("status"))
+    filters = {name: args.get(name) for name in ("gate", "status", "shipment")}
+    query = queries.list_bookings_query(user, day=args.get("date"), **filters)
     return keyset_page(query, [Booking.id], limit=args["limit"], cursor=args.get("cursor"))
 
 

@@ -11,6 +11,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..gates.models import Gate
 from ..gates.queries import get_gate_or_404  # noqa: F401  (re-exported: the e-queue's gate lookup)
+from ..shipments.models import Shipment
 from ..types import ascii_id
 from .models import DEFAULT_SLOT_MINUTES, HOLDING, Booking, CapacitySetting, CapacityWindow
 from .slots import Slot, day_capacities, local_day_and_minute, local_start
@@ -117,8 +118,9 @@ def visible_booking_or_404(user, booking_id, *, lock=False):
     return booking
 
 
-def list_bookings_query(user, *, gate=None, day=None, status=None, shipment_id=None):
-    """Build the query of the user's visible bookings, filtered by gate code, local day and status."""
+def list_bookings_query(user, *, gate=None, day=None, status=None, shipment=None):
+    """Build the query of the user's visible bookings, filtered by gate code, local day, status and shipment
+    reference."""
     query = visible_bookings(user)
     if gate:
         query = query.where(Booking.gate_id.in_(sa.select(Gate.id).where(Gate.code == gate.upper())))
@@ -126,8 +128,10 @@ def list_bookings_query(user, *, gate=None, day=None, status=None, shipment_id=N
         query = query.where(Booking.slot_start >= local_start(day, 0), Booking.slot_start < local_start(day, 1440))
     if status:
         query = query.where(Booking.status == status)
-    if shipment_id:
-        query = query.where(Booking.shipment_id == shipment_id)
+    if shipment:
+        query = query.where(
+            Booking.shipment_id.in_(sa.select(Shipment.id).where(Shipment.reference == shipment.upper()))
+        )
     return query
 
 

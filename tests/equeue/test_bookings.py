@@ -182,6 +182,9 @@ def test_each_sees_the_bookings_of_their_scope(
     assert client.get(f"/api/v1/bookings/{booking['id']}", headers=token_for(officer)).status_code == 200
     assert client.get(f"/api/v1/bookings/{booking['id']}", headers=token_for(officer_xamat)).status_code == 404
     assert client.get(f"/api/v1/bookings/{booking['id']}", headers=token_for(exporter2)).status_code == 404
+    by_shipment = client.get(f"/api/v1/bookings?shipment={shipment.reference.lower()}", headers=auth).json
+    assert [b["code"] for b in by_shipment["items"]] == [booking["code"]]
+    assert client.get("/api/v1/bookings?shipment=BT-1999-000001", headers=auth).json["total"] == 0
     other_day = client.get(f"/api/v1/bookings?date={tomorrow + timedelta(days=1)}", headers=auth).json
     assert other_day["total"] == 0
 

@@ -96,7 +96,12 @@ def slot_or_422(gate, direction, lane_type, start, now, field="slot_start"):
         raise Invalid(
             _("Some fields are invalid."),
             errors={
-                field: [_("The gate has no %(lane)s slot for this direction starting at this time.", lane=lane_type)]
+                field: [
+                    _(
+                        "The gate has no slot starting at this time for this direction and lane (%(lane)s).",
+                        lane=LaneType(lane_type).label,
+                    )
+                ]
             },
         )
     if slot.end <= now:
