@@ -109,3 +109,31 @@ def paper_up(user, shipment):
 
 def ready_rice(trader, **kwargs):
     return paper_up(trader, rice_import(trader.organisation, **kwargs))
+
+
+@pytest.fixture
+def payload_import():
+    """A shipment body with one line of Cambodian rice (the body's direction fields follow the shipment API)."""
+
+    def build(**overrides):
+        body = {
+            "exit_gate": "MOC-BAI",
+            "planned_crossing_on": (date.today() + timedelta(days=5)).isoformat(),
+            "consignee": {"name": "Angkor Rice Export Co., Ltd.", "country": "KH"},
+            "vehicle": {"plate": "70H-123.45"},
+            "items": [
+                {
+                    "description_vi": "Gạo trắng",
+                    "hs_code": RICE,
+                    "quantity": "20000",
+                    "unit": "KGM",
+                    "net_weight_kg": "20000",
+                    "gross_weight_kg": "20100",
+                    "unit_price": "0.50",
+                }
+            ],
+        }
+        body.update(overrides)
+        return body
+
+    return build
