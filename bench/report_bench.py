@@ -37,7 +37,7 @@ WITH rates AS MATERIALIZED (
              WHERE currency = 'KHR' AND rate_on <= d::date ORDER BY rate_on DESC LIMIT 1) AS khr
       FROM generate_series(%(start)s::timestamp, %(end)s::timestamp, interval '1 day') AS d
 ), facts AS (
-    SELECT s.exit_gate_id AS gate_id,
+    SELECT s.gate_id AS gate_id,
            date_trunc('month', r.day)::date AS month,
            s.vehicle_plate AS plate,
            s.gross_weight_kg AS gross,
@@ -237,7 +237,7 @@ Load average (1 min) of the machine: {r["load"][0]:.1f} before the runs, {r["loa
 
 What EXPLAIN ANALYZE showed, and the choices made from it: the year holds about 40 % of the shipments, so
 PostgreSQL scans `shipments` sequentially (a month uses `ix_shipments_crossed_at`, a gate and a month a bitmap
-AND with `ix_shipments_exit_gate_id`, about 15 ms); a covering index on `crossed_at` made that scan index-only
+AND with `ix_shipments_gate_id`, about 15 ms); a covering index on `crossed_at` made that scan index-only
 but the report no faster, so no index was added. The rates of the period's days are looked up once
 (a materialised CTE over an integer series) and hashed; left to itself the planner chose a merge join that
 sorted every crossing by day, and JIT compilation cost more than it saved, hence the three settings. The

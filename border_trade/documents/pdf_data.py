@@ -53,7 +53,7 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
     ]
     numbers = {document.type: document.number for document in papers}
     organisation = shipment.organisation
-    gate = shipment.exit_gate
+    gate = shipment.gate
     shipped = shipment.crossed_at.astimezone(LOCAL_TZ).date() if shipment.crossed_at else None
     return DocumentData(
         kind=kind.value,

@@ -151,7 +151,7 @@ def check_stuck_trucks(now):
         since = shipment.arrived_at
         if since is None:
             continue
-        gate = shipment.exit_gate
+        gate = shipment.gate
         waited = now - since
         if waited < timedelta(minutes=gate.stuck_after_minutes):
             continue
@@ -189,7 +189,7 @@ def check_missed_crossings(now):
     for shipment in shipments:
         params = {
             "reference": shipment.reference,
-            "gate": shipment.exit_gate.code,
+            "gate": shipment.gate.code,
             "date": shipment.planned_crossing_on.isoformat(),
         }
         cause = f"crossing_missed:{shipment.id}:{shipment.planned_crossing_on.isoformat()}"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import StrEnum, enum_column
+from ..enums import Direction, Regime, StrEnum, enum_column  # Direction, Regime: importable from here too
 from ..extensions import db
 from ..reference import Currency, ExchangeRate, HsCode  # noqa: F401  (trade reference data, used here too)
 from ..types import Money, UTCDateTime, Weight, utcnow
@@ -43,15 +43,6 @@ class ShipmentStatus(StrEnum):
             cls.REJECTED: _l("Rejected"),
             cls.CANCELLED: _l("Cancelled"),
         }
-
-
-class Regime(StrEnum):
-    EXPORT = "export"
-    BORDER_RESIDENT = "border_resident"
-
-    @classmethod
-    def labels(cls):
-        return {cls.EXPORT: _l("Commercial export"), cls.BORDER_RESIDENT: _l("Border-resident exchange")}
 
 
 class Lane(StrEnum):
@@ -90,20 +81,28 @@ class Shipment(db.Model):
         enum_column(ShipmentStatus, 20), default=ShipmentStatus.DRAFT, index=True
     )
     status_before_hold: Mapped[ShipmentStatus | None] = mapped_column(enum_column(ShipmentStatus, 20))
-    regime: Mapped[Regime] = mapped_column(enum_column(Regime, 20), default=Regime.EXPORT)
-    exit_gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"), index=True)
+    direction: Mapped[Direction] = mapped_column(enum_column(Direction, 10), default=Direction.EXPORT)
+    regime: Mapped[Regime] = mapped_column(enum_column(Regime, 32), default=Regime.COMMERCIAL)
+    # The Vietnamese gate the truck crosses at: the exit gate of an export, the entry gate of an import.
+    gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"), index=True)
     planned_crossing_on: Mapped[date]
     incoterm: Mapped[str] = mapped_column(sa.String(3), default="DAP")
     incoterm_place: Mapped[str | None] = mapped_column(sa.String(120))
     currency: Mapped[Currency] = mapped_column(enum_column(Currency, 3), default=Currency.USD)
     preferential_tariff: Mapped[bool] = mapped_column(default=False)
+    under_quota: Mapped[str | None] = mapped_column(sa.String(40))  # a tariff quota's code (quotas.TariffQuota)
     transhipment: Mapped[bool] = mapped_column(default=False)
     residents: Mapped[int | None]
-    consignee_name: Mapped[str] = mapped_column(sa.String(200))
+    # The party abroad: the consignee of an export (the schemas require its name), the consignor of an import.
+    consignee_name: Mapped[str | None] = mapped_column(sa.String(200))
     consignee_address: Mapped[str | None] = mapped_column(sa.String(300))
     consignee_country: Mapped[str] = mapped_column(sa.String(2), default="KH")
     consignee_tax_id: Mapped[str | None] = mapped_column(sa.String(40))
     consignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    consignor_name: Mapped[str | None] = mapped_column(sa.String(200))
+    consignor_address: Mapped[str | None] = mapped_column(sa.String(300))
+    consignor_country: Mapped[str | None] = mapped_column(sa.String(2), default="KH")
+    consignor_tax_id: Mapped[str | None] = mapped_column(sa.String(40))
     vehicle_plate: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     trailer_plate: Mapped[str | None] = mapped_column(sa.String(20))
     driver_name: Mapped[str | None] = mapped_column(sa.String(120))
@@ -126,7 +125,7 @@ class Shipment(db.Model):
     organisation = relationship("Organisation", foreign_keys=[organisation_id])
     consignee = relationship("Organisation", foreign_keys=[consignee_id])
     created_by = relationship("User")
-    exit_gate = relationship("Gate")
+    gate = relationship("Gate")
     items: Mapped[list["ShipmentItem"]] = relationship(
         back_populates="shipment", order_by="ShipmentItem.position", cascade="all, delete-orphan"
     )
@@ -137,7 +136,10 @@ class Shipment(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (sa.Index("ix_shipments_org_created", "organisation_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_shipments_org_created", "organisation_id", "id"),
+        sa.Index("ix_shipments_direction_crossed", "direction", "crossed_at"),
+    )
 
     def __repr__(self):
         return f"<Shipment {self.reference} {self.status}>"

@@ -53,7 +53,7 @@ def list_shipments_query(user, *, status=None, exit_gate=None, date_from=None, d
     if status:
         query = query.where(Shipment.status == status)
     if exit_gate:
-        query = query.where(Shipment.exit_gate_id.in_(sa.select(Gate.id).where(Gate.code == exit_gate.upper())))
+        query = query.where(Shipment.gate_id.in_(sa.select(Gate.id).where(Gate.code == exit_gate.upper())))
     if date_from:
         query = query.where(Shipment.planned_crossing_on >= date_from)
     if date_to:

@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..api.pagination import PageQuerySchema
 from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, QuerySchema, Range
+from ..quotas.schemas import UnderQuotaField
 from .models import Currency, Lane, Regime, ShipmentStatus
 
 # Incoterms 2020 rules usable for any mode of transport, hence for road (FAS/FOB/CFR/CIF are sea-only)
@@ -23,6 +24,16 @@ def _text(max_length, **kwargs):
 
 def _positive(max_value=MAX_QUANTITY, places=3, **kwargs):
     return DecimalString(places, minimum=Decimal(0), maximum=max_value, exclusive_minimum=True, **kwargs)
+
+
+class RegimeField(fields.Enum):
+    """A regime by value; the older spelling `export` is read as `commercial` (API.md, second round)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Regime, by_value=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(Regime.COMMERCIAL.value if value == "export" else value, attr, data, **kwargs)
 
 
 class HsCodeSchema(BaseSchema):
@@ -92,11 +103,12 @@ class ItemInSchema(BaseSchema):
 class ShipmentInSchema(BaseSchema):
     exit_gate = fields.String(required=True, validate=validate.Length(min=2, max=40), metadata={"example": "XA-MAT"})
     planned_crossing_on = fields.Date(required=True)
-    regime = fields.Enum(Regime, by_value=True, load_default=Regime.EXPORT)
+    regime = RegimeField(load_default=Regime.COMMERCIAL)
     incoterm = fields.String(load_default="DAP", validate=validate.OneOf(ROAD_INCOTERMS))
     incoterm_place = _text(120, allow_none=True)
     currency = fields.Enum(Currency, by_value=True, load_default=Currency.USD)
     preferential_tariff = fields.Boolean(load_default=False)
+    under_quota = UnderQuotaField(allow_none=True)  # absent: kept (no load_default: the web form does not send it)
     transhipment = fields.Boolean(load_default=False)
     residents = fields.Integer(allow_none=True, load_default=None, validate=Range(min=1, max=1000))
     consignee = fields.Nested(ConsigneeSchema, required=True)
@@ -200,12 +212,13 @@ class ShipmentSchema(BaseSchema):
     version = fields.Integer()
     organisation = fields.Nested(OrganisationRefSchema)
     regime = fields.Enum(Regime, by_value=True)
-    exit_gate = fields.Function(lambda s: s.exit_gate.code, metadata={"example": "XA-MAT"})
+    exit_gate = fields.Function(lambda s: s.gate.code, metadata={"example": "XA-MAT"})
     planned_crossing_on = fields.Date()
     incoterm = fields.String()
     incoterm_place = fields.String(allow_none=True)
     currency = fields.Enum(Currency, by_value=True)
     preferential_tariff = fields.Boolean()
+    under_quota = fields.String(allow_none=True, metadata={"example": "KH-RICE-2026"})
     transhipment = fields.Boolean()
     residents = fields.Integer(allow_none=True)
     consignee = fields.Function(lambda s: ConsigneeOutSchema().dump(s))

@@ -18,4 +18,4 @@ def visible_shipments(user):
     if user.role is Role.EXPORTER:
         return query.where(Shipment.organisation_id == user.organisation_id)
     gates = gate_ids(user) or set()
-    return query.where(Shipment.exit_gate_id.in_(gates), Shipment.status.in_(GATE_VISIBLE))
+    return query.where(Shipment.gate_id.in_(gates), Shipment.status.in_(GATE_VISIBLE))

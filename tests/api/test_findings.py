@@ -116,9 +116,7 @@ def test_audit_actor_filter_reads_only_ascii_digits_as_a_user_id(client, token_f
 
 
 def test_queue_weights_are_decimal_strings_as_documented(client, token_for, openapi, exporter):
-    make_shipment(
-        exporter.organisation, status=ShipmentStatus.AT_GATE, exit_gate=get_gate("MOC-BAI"), arrived_at=utcnow()
-    )
+    make_shipment(exporter.organisation, status=ShipmentStatus.AT_GATE, gate=get_gate("MOC-BAI"), arrived_at=utcnow())
     officer = make_user(Role.GATE_OFFICER, gates=[get_gate("MOC-BAI")])
     response = client.get("/api/v1/gates/MOC-BAI/queue", headers=token_for(officer))
     assert response.status_code == 200

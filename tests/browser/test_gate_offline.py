@@ -31,7 +31,7 @@ def submitted_shipment(live_server, plate="70H-555.01"):
         shipment = make_shipment(
             exporter.organisation,
             status=S.SUBMITTED,
-            exit_gate=get_gate("MOC-BAI"),
+            gate=get_gate("MOC-BAI"),
             planned_crossing_on=datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),
             vehicle_plate=plate,
         )

@@ -23,7 +23,7 @@ def busiest_month(live_server, gate_code):
     with live_server.app.app_context():
         instants = db.session.scalars(
             sa.select(Shipment.crossed_at)
-            .join(Gate, Gate.id == Shipment.exit_gate_id)
+            .join(Gate, Gate.id == Shipment.gate_id)
             .where(Gate.code == gate_code, Shipment.crossed_at.is_not(None))
         ).all()
         db.session.remove()

@@ -29,7 +29,7 @@ def auth(token_for, officer):
 @pytest.fixture
 def shipment():
     exporter = make_user(Role.EXPORTER)
-    return make_shipment(exporter.organisation, status=S.SUBMITTED, exit_gate=get_gate("MOC-BAI"))
+    return make_shipment(exporter.organisation, status=S.SUBMITTED, gate=get_gate("MOC-BAI"))
 
 
 def post(client, auth, body, key=None, gate="MOC-BAI"):

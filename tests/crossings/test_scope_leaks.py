@@ -23,7 +23,7 @@ def officer_auth(token_for):
 def elsewhere():
     """A shipment leaving through Xa Mát, outside the Mộc Bài officer's scope."""
     exporter = make_user(Role.EXPORTER)
-    return make_shipment(exporter.organisation, status=S.SUBMITTED, exit_gate=get_gate("XA-MAT"))
+    return make_shipment(exporter.organisation, status=S.SUBMITTED, gate=get_gate("XA-MAT"))
 
 
 def post(client, auth, reference, event="arrived", lang="en", **extra):
@@ -36,7 +36,7 @@ def post(client, auth, reference, event="arrived", lang="en", **extra):
 
 def secrets_of(shipment):
     """Every way a body could name the other gate or the shipment's status."""
-    gate = shipment.exit_gate
+    gate = shipment.gate
     words = {gate.code, gate.name_vi, gate.name_en, gate.name_km, shipment.status.value}
     for lang in ("vi", "km", "en"):
         from flask_babel import force_locale
@@ -67,7 +67,7 @@ def test_another_gates_shipment_is_a_409_that_names_neither_its_gate_nor_its_sta
 
 def test_the_409_is_the_same_whatever_the_other_shipment_is(client, officer_auth, elsewhere):
     exporter = make_user(Role.EXPORTER)
-    other = make_shipment(exporter.organisation, status=S.CLEARED, exit_gate=get_gate("BINH-HIEP"), lane=Lane.RED)
+    other = make_shipment(exporter.organisation, status=S.CLEARED, gate=get_gate("BINH-HIEP"), lane=Lane.RED)
     first = post(client, officer_auth, elsewhere.reference, event="crossed", seals=["VN1"])
     second = post(client, officer_auth, other.reference, event="crossed", seals=["VN1"])
     assert first.status_code == second.status_code == 409
@@ -82,7 +82,7 @@ def test_nothing_is_recorded_for_another_gates_shipment(client, officer_auth, el
 
 def test_unsubmitted_work_elsewhere_stays_a_404(client, officer_auth):
     exporter = make_user(Role.EXPORTER)
-    draft = make_shipment(exporter.organisation, status=S.DRAFT, exit_gate=get_gate("XA-MAT"))
+    draft = make_shipment(exporter.organisation, status=S.DRAFT, gate=get_gate("XA-MAT"))
     response = post(client, officer_auth, draft.reference)
     assert response.status_code == 404
     assert post(client, officer_auth, "BT-2099-999999").json == response.json
@@ -90,6 +90,6 @@ def test_unsubmitted_work_elsewhere_stays_a_404(client, officer_auth):
 
 def test_the_own_gates_conflict_still_names_the_status(client, officer_auth):
     exporter = make_user(Role.EXPORTER)
-    here = make_shipment(exporter.organisation, status=S.CROSSED, exit_gate=get_gate("MOC-BAI"))
+    here = make_shipment(exporter.organisation, status=S.CROSSED, gate=get_gate("MOC-BAI"))
     response = post(client, officer_auth, here.reference)
     assert response.status_code == 409 and response.json["current_status"] == "crossed"

@@ -31,7 +31,7 @@ def truck(exporter, status, *, lane=None, before_hold=None, gate="MOC-BAI", minu
         status=status,
         lane=lane,
         status_before_hold=before_hold,
-        exit_gate=get_gate(gate),
+        gate=get_gate(gate),
         planned_crossing_on=date.today(),
         arrived_at=arrived,
         **overrides,

@@ -102,7 +102,7 @@ def test_webhook_is_signed_and_retried_with_backoff(client, token_for, receiver)
     created = client.post("/api/v1/webhooks", json={"url": receiver}, headers=headers)
     assert created.status_code == 201
     secret = created.json["secret"]
-    shipment = make_shipment(exporter.organisation, status=ShipmentStatus.SUBMITTED, exit_gate=get_gate("MOC-BAI"))
+    shipment = make_shipment(exporter.organisation, status=ShipmentStatus.SUBMITTED, gate=get_gate("MOC-BAI"))
     officer = token_for(make_user(Role.GATE_OFFICER))
     response = client.post(
         "/api/v1/gates/MOC-BAI/crossings",

@@ -24,7 +24,7 @@ def test_seed_bench_spreads_realistic_shipments(runner):
     assert db.session.scalar(sa.select(sa.func.count(Shipment.id))) == N
     events = db.session.scalar(sa.select(sa.func.count(ShipmentEvent.id)))
     assert 4 * N < events < 8 * N  # about five a shipment: ~1,000,000 for the default 200,000
-    gates_used = set(db.session.scalars(sa.select(Shipment.exit_gate_id).distinct()))
+    gates_used = set(db.session.scalars(sa.select(Shipment.gate_id).distinct()))
     assert gates_used == set(db.session.scalars(sa.select(Gate.id)))
     exporters = db.session.scalar(sa.select(sa.func.count(sa.distinct(Shipment.organisation_id))))
     assert exporters == 40

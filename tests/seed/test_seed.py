@@ -77,7 +77,7 @@ def test_demo_world_is_consistent():
         ShipmentStatus.DELIVERED,
         ShipmentStatus.HELD,
     } <= statuses
-    assert {s.exit_gate.code for s in shipments} == {"MOC-BAI", "XA-MAT", "BINH-HIEP"}
+    assert {s.gate.code for s in shipments} == {"MOC-BAI", "XA-MAT", "BINH-HIEP"}
     for shipment in shipments:
         assert shipment.reference.startswith(f"BT-{shipment.planned_crossing_on.year}-")
         assert shipment.value_vnd is not None and shipment.value_usd is not None

@@ -114,7 +114,7 @@ def test_submitted_shipments_in_bulk_are_whole_copies_with_their_own_numbers(app
     first = shipments[0]
     with app.test_request_context():
         for shipment in shipments:
-            assert shipment.status is S.SUBMITTED and shipment.exit_gate.code == "XA-MAT"
+            assert shipment.status is S.SUBMITTED and shipment.gate.code == "XA-MAT"
             assert [i.hs_code for i in shipment.items] == ["08071900"]
             assert [e.event for e in shipment.events] == ["ready", "submitted"]
             assert _papers(shipment) == _papers(first) and DocumentType.PHYTOSANITARY_CERTIFICATE in _papers(first)
@@ -159,7 +159,7 @@ def test_the_crossing_benchmark_seeds_through_the_factory(app, monkeypatch):
     assert len(calls) == 1 and len(references) == 4 and token
     with app.test_request_context():
         for shipment in db.session.scalars(sa.select(Shipment)):
-            assert shipment.status is S.SUBMITTED and shipment.exit_gate.code == "MOC-BAI"
+            assert shipment.status is S.SUBMITTED and shipment.gate.code == "MOC-BAI"
             assert shipment_requirements(None, None, shipment=shipment).complete
 
 

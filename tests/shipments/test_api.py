@@ -268,7 +268,7 @@ def test_requirements_for_melons_and_honey(client, auth, payload, honey):
     )
     shipment = create(client, auth, body).json
     checklist = client.get(f"/api/v1/shipments/{shipment['id']}/requirements?lang=en", headers=auth).json
-    assert checklist["rules_version"] == "2026.1" and checklist["complete"] is False
+    assert checklist["rules_version"] == "2026.2" and checklist["complete"] is False
     lines = {line["rule"]: line for line in checklist["items"]}
     assert {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10"} <= set(lines)
     assert lines["E6"]["items"] == [1] and lines["E7"]["items"] == [2]

@@ -140,7 +140,7 @@ def test_create_with_a_catalogue_line_and_a_described_line(login_as, exporter, m
     assert response.status_code == 302, response.text
     shipment = db.session.scalar(db.select(Shipment))
     assert response.headers["Location"].endswith(f"/shipments/{shipment.id}")
-    assert shipment.status is ShipmentStatus.DRAFT and shipment.exit_gate.code == "XA-MAT"
+    assert shipment.status is ShipmentStatus.DRAFT and shipment.gate.code == "XA-MAT"
     assert [(i.position, i.hs_code) for i in shipment.items] == [(1, "08071900"), (2, "21039029")]
     assert shipment.items[0].description_vi == melon.name_vi
 
@@ -324,16 +324,16 @@ def test_a_move_the_flow_refuses_is_explained(login_as, exporter, payload):
     ],
 )
 def test_gate_officer_cannot_post_forms(login_as, exporter, xamat_officer, method, path):
-    shipment = make_shipment(exporter.organisation, status=ShipmentStatus.SUBMITTED, exit_gate=_gate("XA-MAT"))
+    shipment = make_shipment(exporter.organisation, status=ShipmentStatus.SUBMITTED, gate=_gate("XA-MAT"))
     client = login_as(xamat_officer)
     response = getattr(client, method)(path.format(id=shipment.id), data={"to": "cancelled"})
     assert response.status_code == 403
 
 
 def test_officers_and_viewers_read_shipments_at_their_gates(login_as, exporter, xamat_officer, payload):
-    submitted = make_shipment(exporter.organisation, status=ShipmentStatus.SUBMITTED, exit_gate=_gate("XA-MAT"))
-    draft = make_shipment(exporter.organisation, exit_gate=_gate("XA-MAT"))
-    elsewhere = make_shipment(exporter.organisation, status=ShipmentStatus.SUBMITTED, exit_gate=_gate("MOC-BAI"))
+    submitted = make_shipment(exporter.organisation, status=ShipmentStatus.SUBMITTED, gate=_gate("XA-MAT"))
+    draft = make_shipment(exporter.organisation, gate=_gate("XA-MAT"))
+    elsewhere = make_shipment(exporter.organisation, status=ShipmentStatus.SUBMITTED, gate=_gate("MOC-BAI"))
     officer = login_as(xamat_officer)
     page = officer.get(f"/shipments/{submitted.id}")
     assert page.status_code == 200

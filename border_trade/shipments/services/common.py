@@ -45,6 +45,8 @@ def facts_of(shipment):
     ]
     return ShipmentFacts(
         regime=shipment.regime.value,
+        direction=str(getattr(shipment, "direction", None) or "export"),  # export rules or the I-rules of imports
+        under_quota=getattr(shipment, "under_quota", None),  # the tariff quota's code (C/O form S), once it exists
         preferential_tariff=shipment.preferential_tariff,
         transhipment=shipment.transhipment,
         vehicle_plate=shipment.vehicle_plate,
@@ -94,7 +96,7 @@ def snapshot(shipment):
     """Return the audited view of a shipment (plain JSON values)."""
     return {
         "status": shipment.status.value if shipment.status else None,
-        "exit_gate": shipment.exit_gate.code if shipment.exit_gate else None,
+        "exit_gate": shipment.gate.code if shipment.gate else None,
         "planned_crossing_on": shipment.planned_crossing_on.isoformat() if shipment.planned_crossing_on else None,
         "regime": shipment.regime.value if shipment.regime else None,
         "currency": shipment.currency.value if shipment.currency else None,

@@ -41,6 +41,7 @@ SHIPMENT_FIELDS = (
     "incoterm_place",
     "currency",
     "preferential_tariff",
+    "under_quota",
     "transhipment",
     "residents",
     "invoice_no",
@@ -149,7 +150,7 @@ def _apply(shipment, data, user, now, *, creating):
         elif not gate.accepts_goods:
             errors["exit_gate"] = [_("This gate does not accept goods.")]
         else:
-            shipment.exit_gate = gate
+            shipment.gate = gate
     if "planned_crossing_on" in data and data["planned_crossing_on"] < local_today(now):
         errors["planned_crossing_on"] = [_("The planned crossing date is in the past.")]
     for name in SHIPMENT_FIELDS:
@@ -168,7 +169,7 @@ def _apply(shipment, data, user, now, *, creating):
         shipment.driver_name = vehicle.get("driver_name")
         shipment.driver_id_no = vehicle.get("driver_id_no")
     if shipment.regime is None:
-        shipment.regime = Regime.EXPORT
+        shipment.regime = Regime.COMMERCIAL
     if "items" in data:
         errors.update(replace_items(shipment, data["items"], user.organisation_id))
     if not errors:

@@ -161,8 +161,8 @@ def _shipment_form(user, shipment=None):
     gates = [
         g for g in db.session.scalars(list_gates_query(status=GateStatus.OPEN).order_by(Gate.code)) if g.accepts_goods
     ]
-    if shipment is not None and shipment.exit_gate not in gates:
-        gates.append(shipment.exit_gate)
+    if shipment is not None and shipment.gate not in gates:
+        gates.append(shipment.gate)
     form.exit_gate.choices = [SelectChoice("", "—")] + [
         SelectChoice(g.code, f"{localized(g, 'name')} ({g.code})") for g in gates
     ]
@@ -190,7 +190,7 @@ def _wants_more_rows(form):
 def _form_data(shipment):
     data = {name: getattr(shipment, name) for name in PLAIN_FIELDS if name != "exit_gate"}
     data.update(
-        exit_gate=shipment.exit_gate.code,
+        exit_gate=shipment.gate.code,
         regime=shipment.regime.value,
         currency=shipment.currency.value,
         preferential_tariff=shipment.preferential_tariff,
