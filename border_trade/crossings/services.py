@@ -14,7 +14,6 @@ from ..events import SHIPMENT_STATUS_CHANGED, publish
 from ..extensions import db
 from ..gates.queries import get_gate_or_404
 from ..observability import CROSSINGS
-from ..quotas import services as quotas
 from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.workflow import gate_event_target
 from ..types import utcnow
@@ -65,11 +64,9 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
         # officers never see an exporter's unsubmitted work
         raise NotFound(_("No such shipment."))
     if shipment.gate_id != gate.id:
-        # the 409 API.md asks for, in both directions, telling nothing about a record outside this gate
-        # (not its gate, not its status, not its direction: one text for an export and an import)
+        # the 409 API.md asks for, telling nothing about a record outside this gate (not its gate, not its status)
         raise Conflict(
-            _("This shipment does not cross the border at this gate."),
-            errors={"shipment": [_("It crosses at another gate.")]},
+            _("This shipment does not leave through this gate."), errors={"shipment": [_("Another exit gate.")]}
         )
     event_name = data["event"]
     current = shipment.status
@@ -109,8 +106,6 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
             _("Someone else recorded an event for this shipment at the same moment."),
             current_status=fresh.status.value if fresh else None,
         ) from None
-    if target != current and target in (ShipmentStatus.CROSSED, ShipmentStatus.RETURNED):  # tariff quota, once
-        (quotas.consume if target is ShipmentStatus.CROSSED else quotas.release)(shipment.id, now=now)
     body = render(event, shipment)
     idempotency.remember(user, key, request_hash, 201, body, now)
     record(

@@ -41,7 +41,6 @@ SHIPMENT_FIELDS = (
     "incoterm_place",
     "currency",
     "preferential_tariff",
-    "under_quota",
     "transhipment",
     "residents",
     "invoice_no",
