@@ -50,7 +50,7 @@ def _title(sheet, t, report, place):
 
 def _header(sheet, t, keys):
     line = _row(sheet, [t.label(key) for key in keys], bold=True, fill=HEADING_FILL)
-    sheet.freeze_panes = sheet.cell(row=line + 1, column=1)
+    sheet.freeze_panes = f"A{line + 1}"
 
 
 def _tally_cells(tally, *, quantity=None):

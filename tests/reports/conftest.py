@@ -101,3 +101,82 @@ def officer(db):
 @pytest.fixture
 def admin(db):
     return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def importer_org(db):
+    return make_organisation(name="Công ty TNHH Nông sản Biên Giới")
+
+
+@pytest.fixture
+def both_ways(flat_rates, crossed, exporter_org, other_exporter_org, importer_org):
+    """August 2025 in both directions (USD at 25,000 VND), and crossings the Tây Ninh report must leave out.
+
+    Tây Ninh (with Long An merged): exports 3,800 + 3,800 USD; imports 5,000 (cassava chips, MOC-BAI,
+    commercial) + 1.01 (two mango lines in VND, BINH-HIEP, border-resident: each line converts to 0.50 USD,
+    the shipment to 1.01) + 15,000 (rubber, XA-MAT, temporary import for re-export) USD.
+    """
+    from border_trade.enums import Direction, Regime
+
+    consignor = {"consignee_name": None, "consignor_name": "Kampong Cham Agro Co., Ltd.", "consignor_country": "KH"}
+    cassava = [
+        {
+            "description_vi": "Sắn lát khô",
+            "hs_code": "07141011",
+            "quantity": Decimal("20000"),
+            "net_weight_kg": Decimal("20000"),
+            "gross_weight_kg": Decimal("20100"),
+            "unit_price": Decimal("0.25"),
+        }
+    ]
+    mango = {
+        "description_vi": "Xoài tươi",
+        "hs_code": "08045021",
+        "quantity": Decimal("1"),
+        "unit": "KGM",
+        "net_weight_kg": Decimal("1"),
+        "gross_weight_kg": Decimal("1.2"),
+        "unit_price": Decimal("12600"),
+    }
+    rubber = [
+        {
+            "description_vi": "Cao su TSNR 10",
+            "hs_code": "40012210",
+            "quantity": Decimal("10"),
+            "unit": "TNE",
+            "net_weight_kg": Decimal("10000"),
+            "gross_weight_kg": Decimal("10200"),
+            "unit_price": Decimal("1500"),
+        }
+    ]
+    imports = {"direction": Direction.IMPORT, **consignor}
+    made = {
+        "e1": crossed(exporter_org, local(2025, 8, 5), gate="MOC-BAI", vehicle_plate="70H-100.01"),
+        "e2": crossed(other_exporter_org, local(2025, 8, 6), gate="XA-MAT", vehicle_plate="70H-100.02"),
+        "i1": crossed(
+            importer_org, local(2025, 8, 7), gate="MOC-BAI", items=cassava, vehicle_plate="70H-100.03", **imports
+        ),
+        "i2": crossed(
+            exporter_org,
+            local(2025, 8, 8),
+            gate="BINH-HIEP",
+            items=[mango, mango],
+            currency=Currency.VND,
+            regime=Regime.BORDER_RESIDENT,
+            vehicle_plate="62C-100.04",
+            **imports,
+        ),
+        "i3": crossed(
+            importer_org,
+            local(2025, 8, 9),
+            gate="XA-MAT",
+            items=rubber,
+            vehicle_plate="70H-100.05",
+            regime=Regime.TEMPORARY_IMPORT_REEXPORT,
+            **imports,
+        ),
+        # left out: An Giang's gate, and July
+        "an_giang": crossed(importer_org, local(2025, 8, 10), gate="TINH-BIEN", items=cassava, **imports),
+        "july": crossed(importer_org, local(2025, 7, 31, 16), gate="MOC-BAI", items=cassava, **imports),
+    }
+    return made

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from ...enums import Direction
 from ...extensions import db
 from ...shipments.models import Currency
 from .base import (
@@ -78,6 +79,8 @@ def _facts(criteria, group_by, dialect):
             return t_products.c.ocop_stars
         if name == "product":
             return t_items.c.product_id
+        if name in ("direction", "regime"):
+            return s.c[name]
         raise ValueError(name)
 
     value = t_items.c.value if line_level else s.c.value
@@ -90,6 +93,7 @@ def _facts(criteria, group_by, dialect):
         raw(t_items.c.net_weight_kg if line_level else s.c.net_weight_kg).label("net"),
         raw(sa.case((rates.c.usd.is_not(None), vnd))).label("vnd"),
         raw(usd).label("usd"),
+        raw(s.c.direction).label("direction"),
         # for the list of missing rates
         raw(s.c.currency).label("currency"),
         raw(rates.c.day).label("day"),
@@ -102,6 +106,10 @@ def _facts(criteria, group_by, dialect):
         query = query.where(s.c.gate_id.in_(sorted(criteria.gate_ids)) if criteria.gate_ids else sa.false())
     if criteria.exporter_id is not None:
         query = query.where(s.c.organisation_id == criteria.exporter_id)
+    if criteria.direction:
+        query = query.where(s.c.direction == criteria.direction)
+    if criteria.regime:
+        query = query.where(s.c.regime == criteria.regime)
     if criteria.product_group:
         query = query.where(dimension("product_group") == criteria.product_group)
     if criteria.ocop_stars:
@@ -131,6 +139,8 @@ def _measures(facts):
         sa.func.sum(f.vnd).label("vnd"),
         sa.func.sum(f.usd).label("usd"),
         missing.label("missing"),
+        sa.func.sum(sa.case((f.direction == Direction.EXPORT.value, f.usd))).label("export_usd"),
+        sa.func.sum(sa.case((f.direction == Direction.IMPORT.value, f.usd))).label("import_usd"),
     ]
 
 
@@ -152,6 +162,8 @@ def _aggregate(row, dialect):
         value_vnd=scaled(row.vnd, 0),
         value_usd=scaled(row.usd, 2),
         missing=row.missing,
+        export_usd=scaled(row.export_usd, 2),
+        import_usd=scaled(row.import_usd, 2),
     )
 
 
