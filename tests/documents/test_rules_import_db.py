@@ -196,3 +196,14 @@ def test_admin_reads_a_first_round_rule_set(login_as, db):
     assert 'data-version="2026.0-old"' in page.text and 'data-rule="E6"' in page.text
     assert 'data-direction="import"' not in page.text
     assert "data-unverified" in _row(page.text, "E1")  # the validity's unverified mark, read from the stored set
+
+
+def test_rice_import_under_a_quota_asks_for_a_form_s():
+    from border_trade.shipments.models import Shipment
+
+    if not hasattr(Shipment, "under_quota"):
+        pytest.skip("Shipment.under_quota (the quota helper's column) is not there yet")
+    rice = {"description_vi": "Gạo trắng", "hs_code": "10063099", "origin_criterion": "WO"}
+    lines = {line.rule: line for line in checklist(mango_import(items=[rice], under_quota="KH-RICE-2026")).items}
+    assert lines["I8"].document_type == "co_form_s" and "Form S" in lines["I8"].required_because
+    assert "I8" not in {line.rule for line in checklist(mango_import(items=[rice])).items}
