@@ -204,6 +204,15 @@ def fleet_record(world, kind):
     return world.extra[kind]
 
 
+def quota_code(world):
+    """A tariff quota's code (the quota made on first use)."""
+    from tests.quotas.conftest import make_quota
+
+    if "quota" not in world.extra:
+        world.extra["quota"] = make_quota().code
+    return world.extra["quota"]
+
+
 def document_body():
     return {"type": "packing_list", "number": "PL-1", "issued_by": "HTX", "issued_on": date.today().isoformat()}
 
@@ -379,6 +388,15 @@ MATRIX = {
         lambda w, a: get(f"/api/v1/reports/monthly.pdf?province=TAY-NINH&month={date.today():%Y-%m}&lang=vi"),
         REPORT,
     ),
+    # the department's monthly report (issue 16): another province's officer gets 404, not 403
+    ("GET", "/api/v1/reports/border-trade.xlsx"): row(
+        lambda w, a: get(f"/api/v1/reports/border-trade.xlsx?province=TAY-NINH&month={date.today():%Y-%m}&lang=vi"),
+        expect(403, admin=200, province_officer=200, viewer=200, province_officer_other=404),
+    ),
+    ("GET", "/api/v1/reports/border-trade.pdf"): row(
+        lambda w, a: get(f"/api/v1/reports/border-trade.pdf?province=TAY-NINH&month={date.today():%Y-%m}&lang=vi,km"),
+        expect(403, admin=200, province_officer=200, viewer=200, province_officer_other=404),
+    ),
     # notices: everyone their own; webhooks: an exporter's organisation's own
     ("GET", "/api/v1/notifications"): row(lambda w, a: get("/api/v1/notifications?unread=true"), expect(200)),
     ("POST", "/api/v1/notifications/<id:notification_id>/read"): row(
@@ -394,6 +412,11 @@ MATRIX = {
     ),
     ("GET", "/api/v1/webhooks/<id:webhook_id>/deliveries"): row(
         lambda w, a: get(f"/api/v1/webhooks/{w.webhook.id}/deliveries"), expect(403, exporter=200, exporter2=404)
+    ),
+    # tariff quotas (#16): every signed-in role reads; admins edit
+    ("GET", "/api/v1/quotas"): row(lambda w, a: get("/api/v1/quotas"), expect(200)),
+    ("PUT", "/api/v1/quotas/<code>"): row(
+        lambda w, a: send(f"/api/v1/quotas/{quota_code(w)}", {"source": "Decree 56/2026/NĐ-CP"}), expect(403, admin=200)
     ),
 }
 

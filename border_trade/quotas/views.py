@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from ..pages import requires
 from ..types import ascii_id
 from . import queries
+from .counting import count
 
 blp = Blueprint("quotas", __name__, url_prefix="/quotas")
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -16,7 +17,12 @@ LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 @blp.app_context_processor
 def quota_helpers():
-    return {"quota_for": queries.quota_by_code, "quota_share": share}
+    return {"quota_for": queries.quota_by_code, "quota_share": share, "quota_count": shipment_count}
+
+
+def shipment_count(quota, items):
+    """Return what a shipment's goods lines count for on the quota (in its unit)."""
+    return count([(item.hs_code, item.net_weight_kg) for item in items], quota.hs_prefixes, quota.unit)[0]
 
 
 def share(part, quota):
