@@ -44,18 +44,10 @@ def _render(event, shipment):
 @blp.arguments(QueueQuerySchema, location="query")
 @blp.response(200, QueueSchema)
 def queue(args, code):
-    """Today's expected trucks and those at the gate, with dwell minutes and live counters."""
+    """Today's expected trucks and those at the gate, with direction and dwell minutes; live counters per direction."""
     user = api_user()
     require(user, "gate.queue")
     gate = get_gate_or_404(code)
     if not can(user, "gate.queue", gate):
         raise Forbidden()
-    now = utcnow()
-    today, _start, _end = queries.local_day_bounds(now)
-    return {
-        "gate": gate.code,
-        "date": today,
-        "server_time": now,
-        "items": queries.gate_queue(gate, now, args.get("q")),
-        "counters": queries.gate_counters(gate, now),
-    }
+    return queries.queue_view(gate, utcnow(), search=args.get("q"), direction=args.get("direction"))

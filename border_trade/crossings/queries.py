@@ -1,16 +1,20 @@
-"""The gate's live view: today's queue, counters and dwell times."""
+"""The gate's live view: today's queue, counters and dwell times, in both directions."""
 
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from ..enums import Direction
 from ..extensions import db
-from ..shipments.models import Shipment, ShipmentStatus
+from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 S = ShipmentStatus
 AT_THE_GATE = (S.AT_GATE, S.INSPECTING, S.HELD, S.CLEARED)
+RECENT_CROSSINGS = 50  # trucks crossed today shown under the queue, newest first
+COUNTER_KEYS = ("expected_today", "at_gate", "inspecting", "held", "cleared", "crossed_today")
 
 
 def local_day_bounds(now):
@@ -20,8 +24,11 @@ def local_day_bounds(now):
     return today, start.astimezone(ZoneInfo("UTC")), (start + timedelta(days=1)).astimezone(ZoneInfo("UTC"))
 
 
-def gate_queue(gate, now, search=None):
-    """Return today's expected trucks and those at the gate, oldest arrival first, with dwell minutes."""
+def gate_queue(gate, now, search=None, direction=None):
+    """Return today's expected trucks and those at the gate, oldest arrival first, with dwell minutes.
+
+    `direction` (a Direction) keeps one direction only; each shipment gets `dwell_minutes` and `gate_events`.
+    """
     today, _start, _end = local_day_bounds(now)
     query = sa.select(Shipment).where(
         Shipment.gate_id == gate.id,
@@ -30,6 +37,36 @@ def gate_queue(gate, now, search=None):
             sa.and_(Shipment.status == S.SUBMITTED, Shipment.planned_crossing_on <= today),
         ),
     )
+    query = _narrow(query, search, direction)
+    shipments = list(
+        db.session.scalars(query.order_by(Shipment.arrived_at.is_(None), Shipment.arrived_at, Shipment.id))
+    )
+    for shipment in shipments:
+        shipment.dwell_minutes = dwell_minutes(shipment.arrived_at, now) if shipment.arrived_at else None
+    _attach_gate_events(shipments, gate)
+    return shipments
+
+
+def recent_crossings(gate, now, search=None, direction=None, limit=RECENT_CROSSINGS):
+    """Return the trucks that crossed at a gate today (Viet Nam time), newest crossing first."""
+    _today, start, end = local_day_bounds(now)
+    query = sa.select(Shipment).where(
+        Shipment.gate_id == gate.id,
+        Shipment.status.in_((S.CROSSED, S.DELIVERED)),
+        Shipment.crossed_at >= start,
+        Shipment.crossed_at < end,
+    )
+    query = _narrow(query, search, direction)
+    shipments = list(db.session.scalars(query.order_by(Shipment.crossed_at.desc(), Shipment.id.desc()).limit(limit)))
+    for shipment in shipments:
+        shipment.dwell_minutes = None
+    _attach_gate_events(shipments, gate)
+    return shipments
+
+
+def _narrow(query, search, direction):
+    if direction is not None:
+        query = query.where(Shipment.direction == direction)
     if search:
         text = search.strip().lower()
         query = query.where(
@@ -38,12 +75,27 @@ def gate_queue(gate, now, search=None):
                 sa.func.lower(Shipment.vehicle_plate).contains(text, autoescape=True),
             )
         )
-    shipments = db.session.scalars(query.order_by(Shipment.arrived_at.is_(None), Shipment.arrived_at, Shipment.id))
-    items = []
+    return query
+
+
+def _attach_gate_events(shipments, gate):
+    """Give each shipment `gate_events`: its events at this gate, in the order they happened (one query)."""
+    by_shipment = defaultdict(list)
+    ids = [s.id for s in shipments]
+    if ids:
+        events = db.session.scalars(
+            sa.select(ShipmentEvent)
+            .where(
+                ShipmentEvent.shipment_id.in_(ids),
+                ShipmentEvent.kind == EventKind.CROSSING,
+                ShipmentEvent.gate_id == gate.id,
+            )
+            .order_by(ShipmentEvent.occurred_at, ShipmentEvent.id)
+        )
+        for event in events:
+            by_shipment[event.shipment_id].append(event)
     for shipment in shipments:
-        shipment.dwell_minutes = dwell_minutes(shipment.arrived_at, now) if shipment.arrived_at else None
-        items.append(shipment)
-    return items
+        shipment.gate_events = by_shipment.get(shipment.id, [])
 
 
 def dwell_minutes(start, end):
@@ -52,30 +104,48 @@ def dwell_minutes(start, end):
 
 
 def gate_counters(gate, now):
-    """Return live counters for a gate: expected today, at the gate by status, crossed today."""
+    """Return live counters for a gate: expected today, at the gate by status, crossed today.
+
+    The totals count both directions (as before directions existed); `by_direction` gives the same counters
+    for exports and for imports.
+    """
     today, start, end = local_day_bounds(now)
-    by_status = dict(
-        db.session.execute(
-            sa.select(Shipment.status, sa.func.count())
-            .where(Shipment.gate_id == gate.id, Shipment.status.in_(AT_THE_GATE))
-            .group_by(Shipment.status)
-        ).all()
+    split = {direction.value: dict.fromkeys(COUNTER_KEYS, 0) for direction in Direction}
+    at_gate = db.session.execute(
+        sa.select(Shipment.direction, Shipment.status, sa.func.count())
+        .where(Shipment.gate_id == gate.id, Shipment.status.in_(AT_THE_GATE))
+        .group_by(Shipment.direction, Shipment.status)
     )
-    expected = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Shipment.gate_id == gate.id, Shipment.status == S.SUBMITTED, Shipment.planned_crossing_on == today
-        )
+    for direction, status, count in at_gate:
+        if status.value in split[direction.value]:
+            split[direction.value][status.value] = count
+    expected = db.session.execute(
+        sa.select(Shipment.direction, sa.func.count())
+        .where(Shipment.gate_id == gate.id, Shipment.status == S.SUBMITTED, Shipment.planned_crossing_on == today)
+        .group_by(Shipment.direction)
     )
-    crossed = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Shipment.gate_id == gate.id, Shipment.crossed_at >= start, Shipment.crossed_at < end
-        )
+    for direction, count in expected:
+        split[direction.value]["expected_today"] = count
+    crossed = db.session.execute(
+        sa.select(Shipment.direction, sa.func.count())
+        .where(Shipment.gate_id == gate.id, Shipment.crossed_at >= start, Shipment.crossed_at < end)
+        .group_by(Shipment.direction)
     )
+    for direction, count in crossed:
+        split[direction.value]["crossed_today"] = count
+    totals = {key: sum(counts[key] for counts in split.values()) for key in COUNTER_KEYS}
+    return {**totals, "by_direction": split}
+
+
+def queue_view(gate, now, search=None, direction=None):
+    """Return what the queue endpoint and the tablet page show: the queue, today's crossings and the counters."""
+    today, _start, _end = local_day_bounds(now)
     return {
-        "expected_today": expected,
-        "at_gate": by_status.get(S.AT_GATE, 0),
-        "inspecting": by_status.get(S.INSPECTING, 0),
-        "held": by_status.get(S.HELD, 0),
-        "cleared": by_status.get(S.CLEARED, 0),
-        "crossed_today": crossed,
+        "gate": gate.code,
+        "date": today,
+        "server_time": now,
+        "direction": direction,
+        "items": gate_queue(gate, now, search, direction),
+        "recent_crossings": recent_crossings(gate, now, search, direction),
+        "counters": gate_counters(gate, now),
     }

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, QuerySchema
+from ..enums import Direction
 from ..shipments.models import Lane, ShipmentStatus
 from ..shipments.workflow import GATE_EVENTS
 
@@ -24,6 +25,9 @@ class CrossingInSchema(BaseSchema):
     )
     reason_code = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40))
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=1000))
+    # e-queue (#17), `arrived` only: the plate read on the truck, checked against the booking
+    plate = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40))
+    override_reason = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
 
     @validates_schema
     def _event_needs(self, data, **kwargs):
@@ -56,6 +60,10 @@ class ShipmentStateSchema(BaseSchema):
     reference = fields.String()
     status = fields.Enum(ShipmentStatus, by_value=True)
     version = fields.Integer()
+    # e-queue (#17), `arrived` only: the arrival's place in today's queue, and the booking it fulfils (none: walk-in)
+    queue_number = fields.Integer()
+    booking = fields.String(attribute="booking_code", allow_none=True)
+    walk_in = fields.Boolean()
 
 
 class CrossingResultSchema(BaseSchema):
@@ -63,24 +71,44 @@ class CrossingResultSchema(BaseSchema):
     shipment = fields.Nested(ShipmentStateSchema)
 
 
+class TimelineEventSchema(BaseSchema):
+    """One gate event of a truck at this gate, for the tablet's timeline."""
+
+    event = fields.String()
+    occurred_at = LocalDateTime()
+    lane = fields.Enum(Lane, by_value=True, allow_none=True)
+
+
 class QueueItemSchema(BaseSchema):
     id = fields.Integer()
     reference = fields.String()
+    direction = fields.Enum(
+        Direction,
+        by_value=True,
+        metadata={"description": "export: Viet Nam → Cambodia; import: Cambodia → Viet Nam (crossed: entered)"},
+    )
     status = fields.Enum(ShipmentStatus, by_value=True)
     plate = fields.String(attribute="vehicle_plate", allow_none=True)
     trailer_plate = fields.String(allow_none=True)
     driver_name = fields.String(allow_none=True)
     exporter = fields.Function(lambda s: s.organisation.name)
-    consignee = fields.String(attribute="consignee_name")
+    consignee = fields.String(attribute="consignee_name", allow_none=True)
+    consignor = fields.String(attribute="consignor_name", allow_none=True)
     planned_crossing_on = fields.Date()
     lane = fields.Enum(Lane, by_value=True, allow_none=True)
     arrived_at = LocalDateTime(allow_none=True)
     dwell_minutes = fields.Integer(allow_none=True)
     gross_weight_kg = DecimalString(places=3)
+    crossed_at = LocalDateTime(allow_none=True)
     version = fields.Integer()
+    events = fields.List(
+        fields.Nested(TimelineEventSchema),
+        attribute="gate_events",
+        metadata={"description": "The truck's events at this gate, oldest first"},
+    )
 
 
-class GateCountersSchema(BaseSchema):
+class DirectionCountersSchema(BaseSchema):
     expected_today = fields.Integer()
     at_gate = fields.Integer()
     inspecting = fields.Integer()
@@ -89,15 +117,34 @@ class GateCountersSchema(BaseSchema):
     crossed_today = fields.Integer()
 
 
+class ByDirectionSchema(BaseSchema):
+    export = fields.Nested(DirectionCountersSchema)
+    import_ = fields.Nested(DirectionCountersSchema, data_key="import", attribute="import")
+
+
+class GateCountersSchema(DirectionCountersSchema):
+    """Counters of both directions together (as before directions existed), then `by_direction`."""
+
+    by_direction = fields.Nested(ByDirectionSchema)
+
+
 class QueueSchema(BaseSchema):
     gate = fields.String()
     date = fields.Date()
     server_time = fields.AwareDateTime(
         metadata={"description": "The server's clock when it answered; devices correct their own clock by it"}
     )
+    direction = fields.Enum(Direction, by_value=True, allow_none=True, metadata={"description": "The filter asked for"})
     items = fields.List(fields.Nested(QueueItemSchema))
-    counters = fields.Nested(GateCountersSchema)
+    recent_crossings = fields.List(
+        fields.Nested(QueueItemSchema),
+        metadata={"description": "Trucks that crossed at this gate today, newest first (at most 50)"},
+    )
+    counters = fields.Nested(GateCountersSchema, metadata={"description": "The whole gate, whatever the filter"})
 
 
 class QueueQuerySchema(QuerySchema):
     q = fields.String(validate=validate.Length(max=40), metadata={"description": "Reference or plate"})
+    direction = fields.Enum(
+        Direction, by_value=True, metadata={"description": "Only exports or only imports (items, recent crossings)"}
+    )

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.permissions import can, gate_ids, require
+from ..enums import Direction
 from ..errors import Forbidden
 from ..extensions import db, login
 from ..gates.models import Gate
@@ -34,7 +35,7 @@ EVENT_BUTTONS = {
     "held": _l("Hold"),
     "released": _l("Release"),
     "cleared": _l("Clear"),
-    "crossed": _l("Crossed"),
+    "crossed": _l("Crossed into Cambodia"),  # an export's; an import's reads "Entered Viet Nam" (CROSSED_LABELS)
     "returned": _l("Return"),
 }
 EVENT_QUESTIONS = {
@@ -46,6 +47,33 @@ EVENT_QUESTIONS = {
     "cleared": _l("Clear this truck for crossing?"),
     "crossed": _l("Record that this truck crossed the border?"),
     "returned": _l("Send this truck back (returned)?"),
+}
+# an import's truck comes in from Cambodia: its crossing is its entry into Viet Nam (API.md, "Both directions")
+CROSSED_LABELS = {
+    Direction.EXPORT: _l("Crossed into Cambodia"),
+    Direction.IMPORT: _l("Entered Viet Nam"),
+}
+CROSSED_QUESTIONS = {
+    Direction.EXPORT: _l("Record that this truck crossed the border?"),
+    Direction.IMPORT: _l("Record that this truck entered Viet Nam?"),
+}
+# what happened, for a truck's timeline (the crossing is worded per direction, as above)
+TIMELINE_LABELS = {
+    "arrived": _l("Arrived at the gate"),
+    "lane_assigned": _l("Lane assigned"),
+    "inspection_started": _l("Inspection started"),
+    "held": _l("Held"),
+    "released": _l("Released"),
+    "cleared": _l("Cleared"),
+    "returned": _l("Returned"),
+}
+DIRECTION_HEADINGS = {
+    Direction.EXPORT: _l("Export: Viet Nam → Cambodia"),
+    Direction.IMPORT: _l("Import: Cambodia → Viet Nam"),
+}
+DIRECTION_CROSSED_TODAY = {
+    Direction.EXPORT: _l("Crossed into Cambodia today"),
+    Direction.IMPORT: _l("Entered Viet Nam today"),
 }
 # reasons offered for a hold; the API stores the code, the timeline shows it
 HOLD_REASONS = {
@@ -119,23 +147,17 @@ def board(code):
     if not can(user, "gate.queue", gate):
         raise Forbidden(_("You do not work at this gate."))
     may_record = can(user, "crossing.record", gate)
-    now = utcnow()
-    today, _start, _end = queries.local_day_bounds(now)
-    shipments = queries.gate_queue(gate, now)
-    data = QueueSchema().dump(
-        {
-            "gate": gate.code,
-            "date": today,
-            "server_time": now,
-            "items": shipments,
-            "counters": queries.gate_counters(gate, now),
-        }
-    )
+    view = queries.queue_view(gate, utcnow())
+    shipments = view["items"]
+    data = QueueSchema().dump(view)
     before_hold = {s.reference: s.status_before_hold.value for s in shipments if s.status_before_hold}
+    strings = page_strings()
     for item, shipment in zip(data["items"], shipments, strict=True):
         item["allowed"] = allowed_events(shipment) if may_record else []
-        item["status_label"] = str(shipment.status.label)
+        item["status_label"] = status_label(shipment.status, shipment.direction)
         item["status_before_hold"] = before_hold.get(shipment.reference)
+    for item, shipment in zip(data["recent_crossings"], view["recent_crossings"], strict=True):
+        item["status_label"] = status_label(shipment.status, shipment.direction)
     return render_template(
         "crossings/gate.html",
         gate=gate,
@@ -157,7 +179,8 @@ def board(code):
             "flow": transition_map(),
             "before_hold": before_hold,
         },
-        strings=page_strings(),
+        strings=strings,
+        directions=[(d.value, d.label, DIRECTION_HEADINGS[d], DIRECTION_CROSSED_TODAY[d]) for d in Direction],
         events=[(name, EVENT_BUTTONS[name]) for name in GATE_EVENTS],
         lanes=list(Lane),
         reasons=HOLD_REASONS,
@@ -193,11 +216,36 @@ def transition_map():
     return flow
 
 
+def status_label(status, direction):
+    """Return a status's label on the tablet: a crossed truck of an import has entered Viet Nam."""
+    if status == ShipmentStatus.CROSSED:
+        return str(CROSSED_LABELS[direction or Direction.EXPORT])
+    return str(status.label)
+
+
+def by_direction(labels, crossed):
+    """Return {direction: {event: label}}: the same labels, the crossing worded per direction."""
+    return {d.value: {**{k: str(v) for k, v in labels.items()}, "crossed": str(crossed[d])} for d in Direction}
+
+
 def page_strings():
-    """Return every text the page's script may show, translated for the reader."""
+    """Return every text the page's script may show, translated for the reader.
+
+    `events`, `questions` and `statuses` hold the export wording (and are what an older outbox entry, kept
+    without a direction, is shown with); `by_direction` holds both directions' event, question and timeline labels.
+    """
     return {
         "events": {name: str(label) for name, label in EVENT_BUTTONS.items()},
         "questions": {name: str(label) for name, label in EVENT_QUESTIONS.items()},
+        "by_direction": {
+            "events": by_direction(EVENT_BUTTONS, CROSSED_LABELS),
+            "questions": by_direction(EVENT_QUESTIONS, CROSSED_QUESTIONS),
+            "timeline": by_direction(TIMELINE_LABELS, CROSSED_LABELS),
+            "crossed_status": {d.value: str(CROSSED_LABELS[d]) for d in Direction},
+        },
+        "directions": {d.value: str(d.label) for d in Direction},
+        "direction_headings": {d.value: str(DIRECTION_HEADINGS[d]) for d in Direction},
+        "importer": _("Importer"),
         "statuses": {status.value: str(status.label) for status in ShipmentStatus},
         "lanes": {lane.value: str(lane.label) for lane in Lane},
         "reasons": {code: str(label) for code, label in HOLD_REASONS.items()},

@@ -16,7 +16,8 @@ JS = Path(border_trade.__file__).parent / "static" / "js"
 MODULES = JS / "gate"  # one concern each, served as they are
 ENTRY = "/static/js/gate.js"  # the page's <script type="module">, importing the modules
 WORKER = "/gate/sw.js"  # gate-sw.js, served under /gate/ for its scope
-IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"']+)["']""")  # import … from "x", import "x", import("x")
+# import … from "x", import "x", import("x"); not the string "import" (a shipment's direction)
+IMPORT = re.compile(r"""(?:\bfrom|(?<!["'])\bimport)\s*\(?\s*["']([^"']+)["']""")
 
 
 def precache_list(worker_source):

@@ -13,6 +13,7 @@ var CACHE = "border-trade-gate";
 var PRECACHE = [
   "../static/js/gate.js",
   "../static/js/gate/clock.js",
+  "../static/js/gate/directions.js",
   "../static/js/gate/i18n.js",
   "../static/js/gate/notices.js",
   "../static/js/gate/offline.js",

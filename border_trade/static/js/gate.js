@@ -6,6 +6,7 @@
 // Every module must be in gate-sw.js's precache list, or the page cannot reload without a network
 // (tests/crossings/test_gate_assets.py checks it).
 import { renderClock, rememberedSkew } from "./gate/clock.js";
+import { installDirectionSwitch } from "./gate/directions.js";
 import { setOnline } from "./gate/notices.js";
 import { keepForOffline } from "./gate/offline.js";
 import { loadOutbox, STORE_KEY } from "./gate/outbox.js";
@@ -21,6 +22,7 @@ var RETRY_MS = 15000;
 
 function start() {
   installSearch();
+  installDirectionSwitch();
   if (!readonly) {
     installSheet();
     installScanner();

@@ -1,5 +1,6 @@
 // What the page tells the officer besides the queue: the short toast, the events the server refused
 // ("Not recorded") and the online/offline badge.
+import { eventLabel } from "./directions.js";
 import { T } from "./i18n.js";
 import { $, app, el, state } from "./state.js";
 
@@ -27,7 +28,7 @@ export function showProblem(problem) {
   if (problem.reference) {
     li.dataset.reference = problem.reference;
     li.dataset.event = problem.event;
-    li.appendChild(el("strong", null, problem.reference + " · " + (T.events[problem.event] || problem.event)));
+    li.appendChild(el("strong", null, problem.reference + " · " + eventLabel(problem.event, problem.direction)));
   }
   li.appendChild(el("span", "problem-message", problem.message));
   var dismiss = el("button", "btn-big btn-dismiss", T.dismiss);

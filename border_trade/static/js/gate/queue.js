@@ -1,6 +1,16 @@
-// The queue view: today's trucks (refreshed from the API), the counters and the selected truck, each shown with
-// the status it will have once its unsent events are recorded, and the buttons of the events allowed then.
+// The queue view: today's trucks (refreshed from the API) in a column per direction, with the trucks crossed today
+// under them, the counters and the selected truck, each shown with the status it will have once its unsent events
+// are recorded, and the buttons of the events allowed then (worded for the truck's direction).
 import { learnClock, serverNow } from "./clock.js";
+import {
+  directionOf,
+  dirBadge,
+  DIRECTIONS,
+  eventLabel,
+  renderDirectionCounters,
+  renderTimeline,
+  statusLabel,
+} from "./directions.js";
 import { dwellText, format, T, timeOfDay } from "./i18n.js";
 import { setOnline } from "./notices.js";
 import { loadOutbox, renderOutbox } from "./outbox.js";
@@ -14,12 +24,22 @@ export function normalise(text) {
 }
 
 export function findItem(reference) {
-  for (var i = 0; i < state.items.length; i += 1) {
-    if (state.items[i].reference === reference) {
-      return state.items[i];
+  var lists = [state.items, state.recent];
+  for (var l = 0; l < lists.length; l += 1) {
+    for (var i = 0; i < lists[l].length; i += 1) {
+      if (lists[l][i].reference === reference) {
+        return lists[l][i];
+      }
     }
   }
   return state.extra[reference] || null;
+}
+
+// The unsent events of one truck, oldest first.
+export function pendingFor(reference) {
+  return loadOutbox().filter(function (entry) {
+    return entry.body.shipment === reference;
+  });
 }
 
 // The status a truck will have once the unsent events for it are recorded (as the state machine says).
@@ -67,46 +87,75 @@ export function matches(item, filter) {
   return !filter || normalise(item.reference).indexOf(filter) >= 0 || normalise(item.plate).indexOf(filter) >= 0;
 }
 
+function truckCard(item, done, filter) {
+  var view = done ? { status: item.status, lane: item.lane || "", pending: 0 } : projected(item);
+  var direction = directionOf(item);
+  var li = el("li", done ? "truck truck-done" : "truck");
+  li.dataset.reference = item.reference;
+  li.dataset.direction = direction;
+  li.dataset.status = view.status;
+  li.dataset.lane = view.lane || "";
+  li.dataset.plate = item.plate || "";
+  if (!done) {
+    li.dataset.allowed = readonly ? "" : allowedEvents(view).join(" ");
+  }
+  if (view.pending) {
+    li.dataset.pending = String(view.pending);
+  }
+  li.hidden = !matches(item, filter);
+  var button = el("button", "truck-select");
+  button.type = "button";
+  button.setAttribute("aria-pressed", String(state.selected === item.reference));
+  button.appendChild(dirBadge(direction));
+  button.appendChild(el("span", "truck-ref", item.reference));
+  button.appendChild(el("span", "truck-plate", item.plate || "—"));
+  button.appendChild(el("span", "status-badge status-" + view.status, statusLabel(view.status, direction)));
+  if (view.lane) {
+    button.appendChild(el("span", "lane-badge lane-" + view.lane, T.lanes[view.lane]));
+  }
+  if (view.pending) {
+    button.appendChild(el("span", "pending-badge", "⟳ " + view.pending));
+  }
+  button.appendChild(el("span", "dwell", done ? timeOfDay(item.crossed_at) : dwellText(dwellNow(item))));
+  button.addEventListener("click", function () {
+    select(item.reference);
+  });
+  li.appendChild(button);
+  return li;
+}
+
+function fill(list, cards) {
+  list.replaceChildren.apply(list, cards);
+}
+
+// Returns how many waiting trucks match the search (both directions).
 export function renderQueue() {
-  var list = $("queue");
   var filter = normalise($("search").value);
   var shown = 0;
-  var rows = state.items.map(function (item) {
-    var view = projected(item);
-    var li = el("li", "truck");
-    li.dataset.reference = item.reference;
-    li.dataset.status = view.status;
-    li.dataset.lane = view.lane || "";
-    li.dataset.plate = item.plate || "";
-    li.dataset.allowed = readonly ? "" : allowedEvents(view).join(" ");
-    if (view.pending) {
-      li.dataset.pending = String(view.pending);
-    }
-    li.hidden = !matches(item, filter);
-    if (!li.hidden) {
-      shown += 1;
-    }
-    var button = el("button", "truck-select");
-    button.type = "button";
-    button.setAttribute("aria-pressed", String(state.selected === item.reference));
-    button.appendChild(el("span", "truck-ref", item.reference));
-    button.appendChild(el("span", "truck-plate", item.plate || "—"));
-    button.appendChild(el("span", "status-badge status-" + view.status, T.statuses[view.status] || view.status));
-    if (view.lane) {
-      button.appendChild(el("span", "lane-badge lane-" + view.lane, T.lanes[view.lane]));
-    }
-    if (view.pending) {
-      button.appendChild(el("span", "pending-badge", "⟳ " + view.pending));
-    }
-    button.appendChild(el("span", "dwell", dwellText(dwellNow(item))));
-    button.addEventListener("click", function () {
-      select(item.reference);
+  DIRECTIONS.forEach(function (direction) {
+    var mine = state.items.filter(function (item) {
+      return directionOf(item) === direction;
     });
-    li.appendChild(button);
-    return li;
+    var cards = mine.map(function (item) {
+      return truckCard(item, false, filter);
+    });
+    cards.forEach(function (card) {
+      shown += card.hidden ? 0 : 1;
+    });
+    fill($("queue-" + direction), cards);
+    $("queue-empty-" + direction).hidden = mine.length > 0;
+    document.querySelector('[data-dir-count="' + direction + '"]').textContent = mine.length;
+    var crossed = state.recent.filter(function (item) {
+      return directionOf(item) === direction;
+    });
+    fill(
+      $("done-" + direction),
+      crossed.map(function (item) {
+        return truckCard(item, true, filter);
+      })
+    );
+    $("done-title-" + direction).hidden = crossed.length === 0;
   });
-  list.replaceChildren.apply(list, rows);
-  $("queue-empty").hidden = state.items.length > 0;
   return shown;
 }
 
@@ -117,6 +166,7 @@ function renderCounters() {
       node.textContent = value;
     }
   });
+  renderDirectionCounters();
 }
 
 function renderSelected() {
@@ -128,10 +178,17 @@ function renderSelected() {
     return;
   }
   var view = projected(item);
+  var direction = directionOf(item);
   $("sel-reference").textContent = item.reference;
+  if (item.unknown) {
+    $("sel-direction").hidden = true; // typed or scanned, not in today's queue: its direction is not known here
+  } else {
+    dirBadge(direction, $("sel-direction"));
+  }
   var status = $("sel-status");
   status.className = "status-badge status-" + view.status;
-  status.textContent = item.unknown && !view.pending ? "?" : T.statuses[view.status] || view.status;
+  status.textContent = item.unknown && !view.pending ? "?" : statusLabel(view.status, direction);
+  $("sel-trader-label").textContent = direction === "import" ? T.importer : T.exporter;
   var lane = $("sel-lane");
   lane.hidden = !view.lane;
   lane.className = "lane-badge lane-" + (view.lane || "none");
@@ -143,6 +200,7 @@ function renderSelected() {
   var note = $("sel-note");
   note.hidden = !item.unknown;
   note.textContent = item.unknown ? format(T.not_in_queue, { reference: item.reference }) : "";
+  renderTimeline(item, readonly ? [] : pendingFor(item.reference));
   if (readonly) {
     return;
   }
@@ -150,6 +208,7 @@ function renderSelected() {
   var any = false;
   document.querySelectorAll("#event-buttons [data-event]").forEach(function (button) {
     button.hidden = allowed.indexOf(button.dataset.event) < 0;
+    button.textContent = eventLabel(button.dataset.event, direction);
     any = any || !button.hidden;
   });
   $("no-events").hidden = any;
@@ -197,6 +256,11 @@ export function applyAnswer(body) {
   if (body.event && body.event.lane) {
     item.lane = body.event.lane;
   }
+  if (body.event && body.event.gate === config.gate) {
+    item.events = (item.events || []).concat([
+      { event: body.event.event, occurred_at: body.event.occurred_at, lane: body.event.lane },
+    ]);
+  }
   item.status = body.shipment.status;
 }
 
@@ -215,10 +279,11 @@ export function refreshQueue() {
     .then(
       function (data) {
         state.items = data.items || [];
+        state.recent = data.recent_crossings || [];
         state.counters = data.counters || {};
         state.fetchedAt = Date.now();
         learnClock(data.server_time, sentAt);
-        state.items.forEach(function (item) {
+        state.items.concat(state.recent).forEach(function (item) {
           delete state.extra[item.reference];
         });
         setOnline(true);

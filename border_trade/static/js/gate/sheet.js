@@ -1,6 +1,7 @@
 // The event sheet: a tap on an event's button opens the confirmation dialog (lane, seals, reason, note as the
 // event needs); confirming puts the event in the outbox and sends it. The tap is the moment of the event.
 import { isoWithOffset, serverNow } from "./clock.js";
+import { directionOf, eventLabel, questionLabel } from "./directions.js";
 import { T } from "./i18n.js";
 import { toast } from "./notices.js";
 import { enqueue, newKey } from "./outbox.js";
@@ -16,8 +17,10 @@ function openConfirm(name) {
     return;
   }
   // the tap is the moment of the event and names it for good: retries reuse this key and this time
-  draft = { key: newKey(), tapped: serverNow(), event: name, reference: item.reference };
-  $("confirm-question").textContent = T.questions[name];
+  // the direction is kept with the event, so that the outbox words it right even once the truck left the queue
+  var direction = item.unknown ? null : directionOf(item);
+  draft = { key: newKey(), tapped: serverNow(), event: name, reference: item.reference, direction: direction };
+  $("confirm-question").textContent = questionLabel(name, direction);
   $("confirm-reference").textContent = item.reference + (item.plate ? " · " + item.plate : "");
   $("field-lane").hidden = name !== "lane_assigned";
   $("field-seals").hidden = name !== "crossed";
@@ -26,7 +29,7 @@ function openConfirm(name) {
   $("confirm-form").reset();
   $("confirm-error").hidden = true;
   $("confirm-ok").className = "btn-big btn-confirm event-" + name;
-  $("confirm-ok").textContent = T.events[name];
+  $("confirm-ok").textContent = eventLabel(name, direction);
   var dialog = $("confirm-dialog");
   if (typeof dialog.showModal === "function") {
     dialog.showModal();
@@ -86,6 +89,7 @@ function confirmDraft() {
   enqueue({
     key: draft.key,
     gate: config.gate,
+    direction: draft.direction, // not sent: the server knows the shipment's direction
     body: body,
     tapped_at: draft.tapped.getTime(),
     attempts: 0,

@@ -12,6 +12,7 @@ export var readonly = Boolean(config.readonly);
 
 export var state = {
   items: config.queue.items || [],
+  recent: config.queue.recent_crossings || [], // trucks crossed today, newest first
   counters: config.queue.counters || {},
   fetchedAt: Date.now(),
   selected: null,
