@@ -64,9 +64,11 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
         # officers never see an exporter's unsubmitted work
         raise NotFound(_("No such shipment."))
     if shipment.gate_id != gate.id:
-        # the 409 API.md asks for, telling nothing about a record outside this gate (not its gate, not its status)
+        # the 409 API.md asks for, in both directions, telling nothing about a record outside this gate
+        # (not its gate, not its status, not its direction: one text for an export and an import)
         raise Conflict(
-            _("This shipment does not leave through this gate."), errors={"shipment": [_("Another exit gate.")]}
+            _("This shipment does not cross the border at this gate."),
+            errors={"shipment": [_("It crosses at another gate.")]},
         )
     event_name = data["event"]
     current = shipment.status
