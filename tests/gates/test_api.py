@@ -30,7 +30,7 @@ def test_gates_lists_every_gate_of_the_reference_file(client, headers):
     with open(DATA / "gates.csv", encoding="utf-8") as handle:
         expected = {row["code"]: row for row in csv.DictReader(handle)}
     body = client.get("/api/v1/gates?limit=500", headers=headers).json
-    assert body["total"] == len(expected) == 39  # 23 export lines, 16 inbound (issue 16)
+    assert body["total"] == len(expected) == 23
     assert body["next_cursor"] is None
     by_code = {g["code"]: g for g in body["items"]}
     assert set(by_code) == set(expected)
