@@ -11,7 +11,8 @@ from ..errors import NotFound
 from ..extensions import db
 from ..gates.models import Gate
 from ..gates.queries import get_gate_or_404  # noqa: F401  (re-exported: the e-queue's gate lookup)
-from ..shipments.models import Shipment
+from ..shipments.models import Shipment, ShipmentStatus
+from ..shipments.scoping import visible_shipments
 from ..types import ascii_id
 from .models import DEFAULT_SLOT_MINUTES, HOLDING, Booking, CapacitySetting, CapacityWindow
 from .slots import Slot, day_capacities, local_day_and_minute, local_start
@@ -140,3 +141,10 @@ def holding_booking_of(shipment_id):
     return db.session.scalar(
         sa.select(Booking).where(Booking.shipment_id == shipment_id, Booking.status.in_(HOLDING)).limit(1)
     )
+
+
+def bookable_shipments(user, *, limit=200):
+    """Return the user's submitted shipments that hold no booking yet, oldest first."""
+    held = sa.select(Booking.shipment_id).where(Booking.status.in_(HOLDING))
+    query = visible_shipments(user).where(Shipment.status == ShipmentStatus.SUBMITTED, Shipment.id.not_in(held))
+    return db.session.scalars(query.order_by(Shipment.planned_crossing_on, Shipment.id).limit(limit)).all()

@@ -62,7 +62,10 @@ def index():
 def new():
     """Book a slot for a submitted shipment: pick a day and lane, then a slot with places left."""
     user = me()
-    shipment = visible_shipment_or_404(user, (request.values.get("shipment") or "").strip()[:40] or "0")
+    reference = (request.values.get("shipment") or "").strip()[:40]
+    if not reference:
+        return render_template("equeue/pick.html", shipments=queries.bookable_shipments(user))
+    shipment = visible_shipment_or_404(user, reference)
     form = BookingForm()
     if request.method == "GET":
         form.shipment.data = shipment.reference

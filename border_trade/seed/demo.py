@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..auth.models import Organisation, OrganisationKind, Role, User
 from ..auth.passwords import hash_password
-from ..equeue.seed import seed_capacity
+from ..equeue.seed import seed_bookings, seed_capacity
 from ..extensions import db
 from ..gates.models import Gate, Province
 from ..products.models import OcopGroup, Product
@@ -253,6 +253,7 @@ def load_demo(now=None):
         )
         summary["shipments"] += 1
     db.session.commit()
+    seed_bookings(now)  # the e-queue: tomorrow's bookings of the submitted shipments
     return summary
 
 

@@ -1,6 +1,6 @@
 """E-queue fixtures: users of each kind, a gate capacity, a submitted shipment with a registered truck."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,11 @@ from border_trade.shipments.models import ShipmentStatus
 from tests.factories import get_gate, make_shipment, make_user
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_today():
+    """Today at the gates (Asia/Ho_Chi_Minh): from 17:00 UTC on it is the next day there."""
+    return datetime.now(LOCAL).date()
 
 
 def slot_at(day, hhmm):
@@ -36,7 +41,7 @@ def set_capacity(gate_code="MOC-BAI", *, template=None, overrides=(), slot_minut
 
 
 def make_vehicle(organisation, **overrides):
-    today = date.today()
+    today = local_today()
     values = dict(
         organisation_id=organisation.id,
         plate="70H-123.45",
@@ -57,7 +62,7 @@ def make_vehicle(organisation, **overrides):
 
 @pytest.fixture
 def tomorrow():
-    return date.today() + timedelta(days=1)
+    return local_today() + timedelta(days=1)
 
 
 @pytest.fixture

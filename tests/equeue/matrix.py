@@ -1,19 +1,19 @@
 """What the permission matrix's e-queue rows need in its world: MOC-BAI's capacity, the exporter's registered truck
 and a booking of a second submitted shipment (made on first use, kept in `world.extra`)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from border_trade.equeue.schemas import BookingInSchema
 from border_trade.equeue.services import create_booking
 from border_trade.shipments.models import ShipmentStatus
-from tests.equeue.conftest import every_day, make_vehicle, set_capacity, slot_at
+from tests.equeue.conftest import every_day, local_today, make_vehicle, set_capacity, slot_at
 from tests.factories import make_shipment
 
 CAPACITY = {"slot_minutes": 30, "template": every_day(capacity=5), "overrides": []}
 
 
 def _day():
-    return date.today() + timedelta(days=1)
+    return local_today() + timedelta(days=1)
 
 
 def _ready(world):

@@ -7,6 +7,7 @@ from border_trade.equeue.queries import slots_for_days
 from border_trade.equeue.seed import demo_capacity, seed_capacity
 from border_trade.extensions import db
 from border_trade.seed.demo import load_demo
+from tests.equeue.conftest import local_today
 from tests.factories import get_gate
 
 
@@ -40,3 +41,17 @@ def test_the_figures_say_where_they_come_from():
     moc_bai = demo_capacity()["MOC-BAI"]
     per_direction = sum(moc_bai["capacity"].values())
     assert 12 <= per_direction <= 15  # issue 17: about 12-15 trucks per 30 minutes per direction
+
+
+def test_the_demo_books_tomorrow_for_its_submitted_shipments(app):
+    from border_trade.equeue.models import Booking, BookingStatus
+    from border_trade.equeue.slots import LOCAL
+
+    load_demo()
+    bookings = db.session.query(Booking).all()
+    assert len(bookings) == 2  # the submitted shipments at Mộc Bài and Xa Mát (Bình Hiệp has no capacity)
+    tomorrow = local_today() + timedelta(days=1)
+    for booking in bookings:
+        assert booking.status is BookingStatus.CONFIRMED and booking.vehicle.permit_number
+        assert booking.slot_start.astimezone(LOCAL).date() == tomorrow
+    assert {b.gate.code for b in bookings} == {"MOC-BAI", "XA-MAT"}

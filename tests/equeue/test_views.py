@@ -159,3 +159,12 @@ def test_the_pages_render_in_each_language(login_as, trader, officer, capacity, 
     ):
         page = client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
         assert page.status_code == 200 and f'<html lang="{lang}"' in page.text
+
+
+def test_without_a_shipment_the_page_lists_those_to_book(trader, capacity, submitted, tomorrow):
+    waiting, booked = submitted(), submitted()
+    data = {"day": tomorrow.isoformat(), "lane_type": "general", "slot_start": slot_at(tomorrow, "09:00").isoformat()}
+    assert trader.post(f"/bookings/new?shipment={booked.reference}", data=data).status_code == 302
+    page = trader.get("/bookings/new")
+    assert page.status_code == 200
+    assert f'data-shipment="{waiting.reference}"' in page.text and booked.reference not in page.text

@@ -256,6 +256,12 @@ def _parameter_values(name, role, world):
         org = user.organisation_id if user is not None and user.organisation_id else None
         query = sa.select(model.id).order_by(model.id).limit(1)
         return list(db.session.scalars(query.where(model.organisation_id == org) if org else query))
+    if name == "booking_id":  # the e-queue (#17): the first booking of the role's organisation, if any
+        from border_trade.equeue.models import Booking
+
+        org = user.organisation_id if user is not None and user.organisation_id else None
+        query = sa.select(Booking.id).order_by(Booking.id).limit(1)
+        return list(db.session.scalars(query.where(Booking.organisation_id == org) if org else query))
     if name == "user_id":
         return [world["users"]["exporter"].id, world["users"]["gate_officer"].id]
     if name == "token":

@@ -1,0 +1,130 @@
+"""The e-queue's part of a truck's `arrived` gate event (called by crossings inside the event's transaction).
+
+A booked shipment: the plate the officer reads on the truck must be the booking's vehicle once both are written
+canonically (`70h 12345`, `70H-123.45` and Khmer digits are one plate), else 409 naming `plate` unless the officer
+gives `override_reason` (audited as `booking.plate_override`); the booking becomes `arrived`.
+A walk-in (no booking holding a place): recorded as any arrival; the plate is optional.
+
+Every arrival gets `queue_number`: its place among today's arrivals at the gate in its direction (1 = first),
+counted from the shipments' recorded arrival times. No counter row is locked, so tablets never wait on each other;
+two trucks recorded in the very same instant may both be told the same number, which the queue (ordered by arrival
+time, then id) settles.
+"""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..audit.services import record
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..fleet.plates import PlateError, canonical_plate
+from ..shipments.models import Shipment
+from .models import Booking, BookingStatus
+from .slots import local_day_and_minute, local_start
+
+# a booking in one of these still waits for its truck
+EXPECTING = (BookingStatus.UNCONFIRMED, BookingStatus.CONFIRMED, BookingStatus.CALLED, BookingStatus.LATE)
+
+
+def _canonical_or_422(text):
+    try:
+        return canonical_plate(text)
+    except PlateError:
+        raise Invalid(
+            _("Some fields are invalid."),
+            errors={"plate": [_("This is not a plate of Viet Nam or Cambodia.")]},
+        ) from None
+
+
+def expecting_booking(shipment):
+    """Return the shipment's booking at its gate that waits for the truck (locked), or None (a walk-in)."""
+    return db.session.scalar(
+        sa.select(Booking)
+        .where(
+            Booking.shipment_id == shipment.id,
+            Booking.gate_id == shipment.gate_id,
+            Booking.status.in_(EXPECTING),
+        )
+        .order_by(Booking.slot_start)
+        .limit(1)
+        .with_for_update()
+    )
+
+
+def queue_number(shipment, occurred_at):
+    """Return 1 + the arrivals already recorded at the shipment's gate and direction on the local day of
+    `occurred_at`, before it (a plain count: nothing locked)."""
+    day = local_day_and_minute(occurred_at)[0]
+    earlier = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Shipment.gate_id == shipment.gate_id,
+            Shipment.direction == shipment.direction,
+            Shipment.id != shipment.id,
+            Shipment.arrived_at >= local_start(day, 0),
+            Shipment.arrived_at < local_start(day, 24 * 60),
+            sa.or_(
+                Shipment.arrived_at < occurred_at,
+                sa.and_(Shipment.arrived_at == occurred_at, Shipment.id < shipment.id),
+            ),
+        )
+    )
+    return earlier + 1
+
+
+def check_in(user, shipment, data, *, occurred_at):
+    """Check the plate of an arriving truck against its booking, mark the booking arrived, and number the arrival.
+
+    Raises 409 (plate mismatch without `override_reason`) or 422 (no plate for a booked truck, or no plate at
+    all). Sets `shipment.queue_number`, `shipment.booking_code` and `shipment.walk_in` for the response.
+    """
+    booking = expecting_booking(shipment)
+    read = data.get("plate")
+    read = read.strip() if isinstance(read, str) and read.strip() else None
+    reason = (data.get("override_reason") or "").strip() or None
+    canonical_read = _canonical_or_422(read) if read else None
+    if booking is not None:
+        booked = booking.vehicle.plate
+        if canonical_read is None and reason is None:
+            raise Invalid(
+                _("Some fields are invalid."),
+                errors={
+                    "plate": [_("Read the plate on the truck: the shipment has booking %(code)s.", code=booking.code)]
+                },
+            )
+        if canonical_read != _canonical_or_none(booked):
+            if reason is None:
+                raise Conflict(
+                    _("The plate on the truck is not the booked vehicle's."),
+                    errors={
+                        "plate": [
+                            _(
+                                "%(read)s does not match %(booked)s of booking %(code)s; give override_reason to "
+                                "let the truck in anyway.",
+                                read=canonical_read,
+                                booked=booked,
+                                code=booking.code,
+                            )
+                        ]
+                    },
+                )
+            record(
+                "booking.plate_override",
+                actor=user,
+                obj=booking,
+                before={"plate": booked},
+                after={"plate_read": read, "reason": reason, "shipment": shipment.reference},
+            )
+        before = str(booking.status)
+        booking.status, booking.arrived_at = BookingStatus.ARRIVED, occurred_at
+        record("booking.arrive", actor=user, obj=booking, before={"status": before}, after={"status": "arrived"})
+    shipment.booking_code = booking.code if booking is not None else None
+    shipment.walk_in = booking is None
+    shipment.queue_number = queue_number(shipment, occurred_at)
+    return booking
+
+
+def _canonical_or_none(text):
+    try:
+        return canonical_plate(text)
+    except PlateError:
+        return text

@@ -1,0 +1,35 @@
+"""The public board page of a gate (`/board/<code>`): large type for a phone in a truck cab, Khmer, Vietnamese and
+English, no sign-in, no personal data; it reloads itself every minute (a meta refresh: no script, CSP-safe)."""
+
+from flask import Blueprint, render_template
+
+from ..extensions import limiter
+from ..gates.queries import get_gate_or_404
+from ..i18n import localized
+from ..types import utcnow
+from . import board as boards
+from .calls_api import board_rate_limit
+
+blp = Blueprint("board", __name__)
+REFRESH_SECONDS = 60
+BOARD_LANGUAGES = ("km", "vi", "en")  # the switch shows Khmer first: most drivers waiting at the gates are Cambodian
+
+
+@blp.route("/board/<code>")
+@limiter.limit(board_rate_limit)
+def page(code):
+    """Show a gate's board to drivers."""
+    gate = get_gate_or_404(code)
+    figures = boards.board(gate, utcnow())
+    return (
+        render_template(
+            "equeue/board.html",
+            gate=gate,
+            gate_name=localized(gate, "name") or gate.code,
+            board=figures,
+            refresh=REFRESH_SECONDS,
+            board_languages=BOARD_LANGUAGES,
+        ),
+        200,
+        {"Cache-Control": "no-store"},
+    )
