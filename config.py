@@ -84,6 +84,18 @@ class Config:
     WEBHOOK_REQUIRE_HTTPS = os.environ.get("WEBHOOK_REQUIRE_HTTPS", "") in ("1", "true", "yes")
     # "system" (DNS), "offline" (no name resolves) or, in tests, a function (host, port) -> addresses
     WEBHOOK_RESOLVER = os.environ.get("WEBHOOK_RESOLVER", "system")
+    # e-queue (#17): minutes a called truck has to arrive before it is marked late
+    CALL_WINDOW_MINUTES = int(os.environ.get("CALL_WINDOW_MINUTES", "20"))
+    # SMS to drivers: "log" (writes the log; development, tests) or "http" (POST JSON to SMS_URL, bearer SMS_TOKEN,
+    # through the webhooks' SSRF guard; SMS_ALLOW_PRIVATE_NETWORKS lets it reach a loopback/private gateway)
+    SMS_SENDER = os.environ.get("SMS_SENDER", "log")
+    SMS_URL = os.environ.get("SMS_URL")
+    SMS_TOKEN = os.environ.get("SMS_TOKEN")
+    SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "5"))
+    SMS_ALLOW_PRIVATE_NETWORKS = os.environ.get("SMS_ALLOW_PRIVATE_NETWORKS", "") in ("1", "true", "yes")
+    SMS_REQUIRE_HTTPS = os.environ.get("SMS_REQUIRE_HTTPS", "") in ("1", "true", "yes")
+    # the public gate board (page and JSON), per address
+    BOARD_RATE_LIMIT = os.environ.get("BOARD_RATE_LIMIT", "60 per minute")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -121,6 +133,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     WEBHOOK_REQUIRE_HTTPS = os.environ.get("WEBHOOK_REQUIRE_HTTPS", "1") in ("1", "true", "yes")
+    SMS_REQUIRE_HTTPS = os.environ.get("SMS_REQUIRE_HTTPS", "1") in ("1", "true", "yes")
 
     def __init__(self):
         if not self.SECRET_KEY:

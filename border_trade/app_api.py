@@ -14,6 +14,9 @@ from .auth.bearer import authenticate_bearer, authenticate_session
 from .crossings.api import blp as crossings_api
 from .documents.pdf_api import verify_blp as verify_api
 from .equeue.api import blp as equeue_api
+from .equeue.board_views import blp as board_page
+from .equeue.calls_api import PUBLIC_BOARD_ENDPOINT
+from .equeue.calls_api import blp as equeue_calls_api
 from .extensions import api, csrf
 from .fleet.api import blp as fleet_api
 from .gates.api import blp as gates_api
@@ -41,8 +44,10 @@ BLUEPRINTS = (
     verify_api,
     reports_api,
     equeue_api,
+    equeue_calls_api,
     quotas_api,
 )
+PUBLIC_ENDPOINTS.add(PUBLIC_BOARD_ENDPOINT)  # the e-queue's public gate board (#17): no token
 
 
 def register_api(app):
@@ -54,6 +59,7 @@ def register_api(app):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.register_blueprint(docs)
+    app.register_blueprint(board_page)  # /board/<code>: the public board page (#17)
 
     @app.before_request
     def _authenticate_api():

@@ -44,7 +44,12 @@ ACTORS = (
     "province_officer_other",
     "viewer",
 )
-PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/health"), ("GET", "/api/v1/verify/<token>")}
+PUBLIC = {
+    ("POST", "/api/v1/auth/token"),
+    ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/verify/<token>"),
+    ("GET", "/api/v1/public/gates/<code>/board"),  # the e-queue's public gate board (#17)
+}
 RATED_CURRENCIES = [c for c in Currency if c is not Currency.VND]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -325,6 +330,18 @@ MATRIX = {
     ),
     ("POST", "/api/v1/bookings/<id:booking_id>/confirm"): row(
         lambda w, a: get(f"/api/v1/bookings/{equeue.booking_id(w)}/confirm"), expect(403, exporter=200, exporter2=404)
+    ),
+    # e-queue calls, report and public board (#17): the gate's officers call; the board is public
+    ("POST", "/api/v1/gates/<code>/calls"): row(
+        lambda w, a: send("/api/v1/gates/MOC-BAI/calls", {"booking": equeue.booking_id(w)}),
+        expect(403, gate_officer=201),
+    ),
+    ("GET", "/api/v1/reports/bookings"): row(
+        lambda w, a: get("/api/v1/reports/bookings?gate=MOC-BAI"),
+        expect(403, admin=200, gate_officer=200, province_officer=200),
+    ),
+    ("GET", "/api/v1/public/gates/<code>/board"): row(
+        lambda w, a: get("/api/v1/public/gates/MOC-BAI/board"), expect(200, anonymous=200)
     ),
     # shipments: exporters write their own; gates and provinces read what crosses their gates
     ("GET", "/api/v1/shipments"): row(lambda w, a: get("/api/v1/shipments"), expect(200)),

@@ -12,6 +12,7 @@ KINDS = {
     "ocop_expired": _l("An OCOP recognition has expired"),
     "truck_stuck": _l("A truck is stuck at a gate"),
     "crossing_missed": _l("A planned crossing date passed"),
+    "booking_called": _l("A booked truck is called to the gate"),  # e-queue (#17)
 }
 
 
@@ -72,6 +73,16 @@ def render(kind, params):
             reference=p.get("reference", ""),
             gate=p.get("gate", ""),
             date=p.get("date", ""),
+        )
+    if kind == "booking_called":
+        return _(
+            "Truck %(plate)s of shipment %(reference)s (booking %(code)s) is called to %(gate)s: it must arrive by "
+            "%(deadline)s.",
+            plate=p.get("plate") or "—",
+            reference=p.get("reference", ""),
+            code=p.get("code", ""),
+            gate=p.get("gate", ""),
+            deadline=p.get("deadline", ""),
         )
     return str(KINDS.get(kind, kind))
 

@@ -9,6 +9,7 @@ from ..auth.models import ApiToken, Role, User, user_gates
 from ..documents.models import Document
 from ..documents.rules import evaluate
 from ..documents.services import active_rules
+from ..equeue.calls import mark_late_calls
 from ..equeue.services import release_unconfirmed
 from ..extensions import db
 from ..notifications.services import notify, send_pending_emails
@@ -245,4 +246,5 @@ JOBS = {
     "send_notices": (send_notices, {"trigger": "interval", "minutes": 1}),
     "heartbeat": (heartbeat, {"trigger": "interval", "minutes": 5}),
     "release_unconfirmed_bookings": (release_unconfirmed, {"trigger": "cron", "hour": 18, "minute": 0}),
+    "late_calls": (mark_late_calls, {"trigger": "interval", "minutes": 1}),
 }
