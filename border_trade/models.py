@@ -2,6 +2,7 @@
 
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, Organisation, User  # noqa: F401
+from .customs.models import CustomsDeclaration  # noqa: F401
 from .documents.models import Document, IssuedPdf, RuleSet  # noqa: F401
 from .equeue.models import Booking, BookingSlot, CapacitySetting, CapacityWindow  # noqa: F401
 from .fleet.models import Driver, Vehicle  # noqa: F401
