@@ -119,6 +119,40 @@ def monthly_by_gate(months, *, locale="vi", width=480, height=220):
     return drawing
 
 
+# export, import and balance: the same colours on the page's legend (HTML) as in the drawing
+DIRECTION_COLORS = {"export": "#1f77b4", "import": "#ff7f0e", "balance": "#7f7f7f"}
+
+
+def monthly_by_direction(months, *, locale="vi", width=480, height=220):
+    """Return grouped bars of export, import and balance (USD) per month; the legend is left to the caller.
+
+    :param months: [(month label, export value, import value)], oldest first. A negative balance (more bought
+    than sold) goes below the axis.
+    """
+    register_fonts()
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 55, 30
+    chart.width, chart.height = width - 55 - 15, height - 45
+    if months:
+        exports = [float(export) for _label, export, _import in months]
+        imports = [float(imported) for _label, _export, imported in months]
+        chart.data = [exports, imports, [e - i for e, i in zip(exports, imports, strict=True)]]
+        chart.categoryAxis.categoryNames = [label[2:] if len(label) == 7 else label for label, _e, _i in months]
+    else:
+        _empty_data(chart)
+    for i, key in enumerate(DIRECTION_COLORS):
+        chart.bars[i].fillColor = colors.HexColor(DIRECTION_COLORS[key])
+        chart.bars[i].strokeColor = None
+    chart.barSpacing = 0.5
+    _style_axes(chart, locale)
+    chart.categoryAxis.labelAxisMode = "low"  # month labels under the chart, below a negative balance
+    chart.categoryAxis.labels.angle = 45 if len(months) > 8 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 8 else "n"
+    drawing.add(chart)
+    return drawing
+
+
 def top_products(products, *, locale="vi", width=480, height=220):
     """Return horizontal bars of value (USD) per product, largest on top.
 

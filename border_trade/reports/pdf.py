@@ -56,6 +56,9 @@ LABELS = {
     "gross_kg": N_("Gross weight (kg)"),
     "value_usd": N_("Value (USD)"),
     "value_vnd": N_("Value (VND)"),
+    "export_value": N_("Export value (USD)"),
+    "import_value": N_("Import value (USD)"),
+    "balance": N_("Balance, export − import (USD)"),
     "gate": N_("Gate"),
     "total": N_("Total"),
     "no": N_("No."),
@@ -180,6 +183,8 @@ def _summary(p, report):
     line("gross_t", p.tonnes, "gross_weight_kg")
     line("value_usd", lambda v: p.number(v, 2), "value_usd")
     line("value_vnd", p.number, "value_vnd")
+    for key in ("export_value", "import_value", "balance"):  # both directions: each one's value and the balance
+        line(key, lambda v: p.number(v, 2), {"balance": "balance_usd"}.get(key, f"{key}_usd"))
     widths = [FRAME_WIDTH * f for f in (0.22, 0.14, 0.14, 0.09, 0.15, 0.15, 0.11)]
     return _grid(rows, widths)
 

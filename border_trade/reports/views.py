@@ -8,6 +8,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
+from ..enums import Direction, Regime
 from ..errors import Invalid
 from ..extensions import db
 from ..gates.models import Province
@@ -128,6 +129,13 @@ def index():
         downloads["pdf"] = url_for(
             "reports_api.monthly_pdf", province=pdf_province, month=f"{report.end:%Y-%m}", lang=_pdf_languages()
         )
+    department = {
+        "xlsx": url_for("reports_api.border_trade_xlsx"),
+        "pdf": url_for("reports_api.border_trade_pdf"),
+        "province": pdf_province,
+        "month": f"{report.end:%Y-%m}",
+        "languages": list(dict.fromkeys((current_language(), "vi", "vi,km", "vi,en", "km", "en"))),
+    }
     return render_template(
         "reports/index.html",
         report=report,
@@ -138,6 +146,8 @@ def index():
         charts=chart_svgs,
         dwell=dwell,
         downloads=downloads,
+        department=department,
+        direction_colors=charts.DIRECTION_COLORS,
         labels=_labels(user, report),
         column_labels=COLUMN_LABELS,
         dimensions=DIMENSIONS,
@@ -153,7 +163,13 @@ def _charts(user, report, common, scope):
     products = [(row["product_name"] or _("Other goods"), row["value_usd"]) for row in top]
     histogram = services.dwell_histogram(user, start=report.start, end=report.end, **scope)
     counts = [count for _bound, count in histogram]
+    both = {key: value for key, value in common.items() if key != "direction"}  # the balance needs both
+    by_direction = services.volume_report(user, group_by=("month", "direction"), **both)
     return {
+        "directions": charts.svg(
+            charts.monthly_by_direction(_direction_months(by_direction), locale=locale, width=640, height=260),
+            label=_("Export, import and balance per month (USD)"),
+        ),
         "monthly": charts.svg(
             charts.monthly_by_gate(months, locale=locale, width=640, height=280),
             label=_("Value of goods crossed per month and gate (USD)"),
@@ -188,12 +204,27 @@ def _months(report):
     months = {}
     for row in report.rows:
         months.setdefault(row["month"], {})[row["gate"]] = row["value_usd"]
+    return [(label, months.get(label, {})) for label in _month_labels(report)]
+
+
+def _month_labels(report):
     start = date(report.start.year, report.start.month, 1)
     labels = []
     while start <= report.end:
         labels.append(f"{start:%Y-%m}")
         start = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return [(label, months.get(label, {})) for label in labels]
+    return labels
+
+
+def _direction_months(report):
+    """Return [(month, export value, import value)] for every month of the report's period."""
+    values = {}
+    for row in report.rows:
+        values.setdefault(row["month"], {})[row["direction"]] = row["value_usd"]
+    return [
+        (label, values.get(label, {}).get("export", 0), values.get(label, {}).get("import", 0))
+        for label in _month_labels(report)
+    ]
 
 
 def _choices(user):
@@ -208,6 +239,8 @@ def _choices(user):
         "stars": [3, 4, 5],
         "chapters": list(chapters),
         "exporters": [(o.id, o.name) for o in services.exporters_in_scope(user)],
+        "directions": [(d.value, str(d.label)) for d in Direction],
+        "regimes": [(r.value, f"{r.heading}. {r.label}") for r in Regime],
         "dimensions": [(name, str(COLUMN_LABELS[name])) for name in DIMENSIONS],
     }
 
@@ -234,4 +267,6 @@ def _labels(user, report):
         names["province"] = {p.code: localized(p, "name") for p in provinces}
     if "product_group" in report.group_by:
         names["product_group"] = {g.value: str(g.label) for g in OcopGroup}
+    names["direction"] = {d.value: str(d.label) for d in Direction}
+    names["regime"] = {r.value: f"{r.heading}. {r.label}" for r in Regime}
     return names

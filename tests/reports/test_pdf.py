@@ -109,3 +109,13 @@ def test_monthly_pdf_parameters(client, token_for, admin, officer, august):
     assert ok.status_code == 200
     long_an = client.get("/api/v1/reports/monthly.pdf?province=LONG-AN&month=2024-08", headers=token_for(officer))
     assert long_an.status_code == 200
+
+
+@needs("pdftotext")
+def test_monthly_pdf_shows_each_direction_and_the_balance(client, token_for, officer, both_ways, tmp_path):
+    response = client.get("/api/v1/reports/monthly.pdf?month=2025-08&lang=vi", headers=token_for(officer))
+    assert response.status_code == 200
+    text = pdf_text(response.data, tmp_path)
+    assert "27.601,01" in text  # both directions together
+    for figure in ("7.600,00", "20.001,01", "-12.401,01"):  # export, import, balance
+        assert figure in text, figure

@@ -28,7 +28,7 @@ def test_officer_sees_table_charts_and_downloads(login_as, officer, world):
     page = client.get("/reports?from=2025-01-01&to=2025-12-31&lang=en")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert html.count('<svg role="img"') == 3  # the three charts (the menu bell is an svg too)
+    assert html.count('<svg role="img"') == 4  # the four charts (the menu bell is an svg too)
     assert ' style="' not in html.split('id="report-table"')[1]  # the CSP refuses style attributes
     totals = re.search(r'data-total="shipments">([^<]+)<', html).group(1)
     assert totals == "3"  # MOC-BAI, BINH-HIEP (formerly Long An) and XA-MAT; not TINH-BIEN
@@ -93,3 +93,30 @@ def test_gate_figures(app, officer, world):
         assert (
             render_template_string('{% include "reports/_gate_figures.html" %}', gate=get_gate("MOC-BAI")).strip() == ""
         )
+
+
+def test_page_in_both_directions(login_as, officer, both_ways):
+    """The direction filter, export/import/balance totals, the direction chart and the monthly-report chooser."""
+    client = login_as(officer)
+    html = client.get("/reports?from=2025-08-01&to=2025-08-31&lang=en").get_data(as_text=True)
+    totals = dict(re.findall(r'data-total="(\w+)">([^<]+)<', html))
+    assert totals["export_value_usd"] == "$7,600.00"
+    assert totals["import_value_usd"] == "$20,001.01"
+    assert totals["balance_usd"] == "-$12,401.01"
+    assert 'id="chart-directions"' in html and 'aria-label="Export, import and balance per month (USD)"' in html
+    assert '<select class="form-select" id="direction" name="direction">' in html
+    imports = client.get("/reports?from=2025-08-01&to=2025-08-31&direction=import&group_by_1=direction&lang=en")
+    html = imports.get_data(as_text=True)
+    assert re.search(r'data-total="shipments">([^<]+)<', html).group(1) == "3"
+    assert '<option value="import" selected>' in html
+    assert ">Import</span>" in html  # the rows carry the direction
+    # the department's report: month, province and languages chosen on the page, downloaded with the session
+    form = html.split('id="department-report"')[1].split("</form>")[0]
+    assert 'type="month"' in form and 'name="month" value="2025-08"' in form
+    assert '<option value="TAY-NINH" selected>' in form
+    xlsx = re.search(r'action="([^"]+)" class="[^"]*" id="department-report"', html).group(1)
+    assert xlsx == "/api/v1/reports/border-trade.xlsx"
+    download = client.get(f"{xlsx}?month=2025-08&province=TAY-NINH&lang=vi,km")
+    assert download.status_code == 200 and download.data.startswith(b"PK")
+    pdf = re.search(r'formaction="([^"]+)"', form).group(1)
+    assert client.get(f"{pdf}?month=2025-08&province=TAY-NINH&lang=vi").data.startswith(b"%PDF")
