@@ -15,6 +15,7 @@ from ..events import SHIPMENT_STATUS_CHANGED, publish
 from ..extensions import db
 from ..gates.queries import get_gate_or_404
 from ..observability import CROSSINGS
+from ..quotas import services as quotas
 from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.workflow import gate_event_target
 from ..types import utcnow
@@ -111,6 +112,8 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
             _("Someone else recorded an event for this shipment at the same moment."),
             current_status=fresh.status.value if fresh else None,
         ) from None
+    if target != current and target in (ShipmentStatus.CROSSED, ShipmentStatus.RETURNED):  # tariff quota, once
+        (quotas.consume if target is ShipmentStatus.CROSSED else quotas.release)(shipment.id, now=now)
     body = render(event, shipment)
     idempotency.remember(user, key, request_hash, 201, body, now)
     record(

@@ -90,6 +90,7 @@ class Shipment(db.Model):
     incoterm_place: Mapped[str | None] = mapped_column(sa.String(120))
     currency: Mapped[Currency] = mapped_column(enum_column(Currency, 3), default=Currency.USD)
     preferential_tariff: Mapped[bool] = mapped_column(default=False)
+    under_quota: Mapped[str | None] = mapped_column(sa.String(40))  # a tariff quota's code (quotas.TariffQuota)
     transhipment: Mapped[bool] = mapped_column(default=False)
     residents: Mapped[int | None]
     # The party abroad: the consignee of an export (the schemas require its name), the consignor of an import.

@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..api.pagination import PageQuerySchema
 from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, QuerySchema, Range
+from ..quotas.schemas import UnderQuotaField
 from .models import Currency, Lane, Regime, ShipmentStatus
 
 # Incoterms 2020 rules usable for any mode of transport, hence for road (FAS/FOB/CFR/CIF are sea-only)
@@ -107,6 +108,7 @@ class ShipmentInSchema(BaseSchema):
     incoterm_place = _text(120, allow_none=True)
     currency = fields.Enum(Currency, by_value=True, load_default=Currency.USD)
     preferential_tariff = fields.Boolean(load_default=False)
+    under_quota = UnderQuotaField(allow_none=True)  # absent: kept (no load_default: the web form does not send it)
     transhipment = fields.Boolean(load_default=False)
     residents = fields.Integer(allow_none=True, load_default=None, validate=Range(min=1, max=1000))
     consignee = fields.Nested(ConsigneeSchema, required=True)
@@ -216,6 +218,7 @@ class ShipmentSchema(BaseSchema):
     incoterm_place = fields.String(allow_none=True)
     currency = fields.Enum(Currency, by_value=True)
     preferential_tariff = fields.Boolean()
+    under_quota = fields.String(allow_none=True, metadata={"example": "KH-RICE-2026"})
     transhipment = fields.Boolean()
     residents = fields.Integer(allow_none=True)
     consignee = fields.Function(lambda s: ConsigneeOutSchema().dump(s))

@@ -41,6 +41,7 @@ SHIPMENT_FIELDS = (
     "incoterm_place",
     "currency",
     "preferential_tariff",
+    "under_quota",
     "transhipment",
     "residents",
     "invoice_no",

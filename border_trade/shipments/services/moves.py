@@ -10,6 +10,7 @@ from ...errors import Conflict
 from ...extensions import db
 from ...gates.models import GateStatus
 from ...i18n import current_language
+from ...quotas import services as quotas
 from ...types import utcnow
 from ..models import ShipmentStatus
 from ..workflow import exporter_move_allowed
@@ -58,6 +59,19 @@ def move_shipment(user, id_or_reference, *, to, note=None, if_match=None, now=No
             errors=problems,
             current_status=shipment.status.value,
         )
+    if target is S.SUBMITTED and shipment.under_quota:  # tariff quota: reserve now (409 naming the field)
+        lines = [(item.hs_code, item.net_weight_kg) for item in shipment.items]
+        quotas.reserve(
+            shipment.under_quota,
+            shipment_id=shipment.id,
+            gate_code=shipment.gate.code,
+            direction=shipment.direction,
+            lines=lines,
+            on=local_today(now),
+            now=now,
+        )
+    elif target in (S.CANCELLED, S.DRAFT):
+        quotas.release(shipment.id, now=now)  # give back a reservation (none: nothing happens)
     before = snapshot(shipment)
     add_status_event(shipment, to=target, actor=user, now=now, note=note)
     db.session.flush()
