@@ -37,7 +37,7 @@ def inbound_truck(live_server, plate):
             consignor_name="Battambang Mango Export Co., Ltd.",
             consignor_country="KH",
             vehicle_plate=plate,
-            items=[{"description_vi": "Xoài tươi", "hs_code": "08045020"}],
+            items=[{"description_vi": "Xoài tươi", "hs_code": "08045021"}],
         )
         reference = shipment.reference
         db.session.remove()

@@ -24,7 +24,7 @@ def make_import(organisation, **overrides):
         consignor_country="KH",
         consignee_name=None,
         vehicle_plate="KH 3A-1234",
-        items=[{"description_vi": "Xoài tươi", "hs_code": "08045020"}],
+        items=[{"description_vi": "Xoài tươi", "hs_code": "08045021"}],
     )
     values.update(overrides)
     items = values.pop("items")
