@@ -96,6 +96,12 @@ class Config:
     SMS_REQUIRE_HTTPS = os.environ.get("SMS_REQUIRE_HTTPS", "") in ("1", "true", "yes")
     # the public gate board (page and JSON), per address
     BOARD_RATE_LIMIT = os.environ.get("BOARD_RATE_LIMIT", "60 per minute")
+    # receipt by the buyer (#18): days a receipt link lives (a confirmed one stays readable as long again),
+    # the largest photo, photos per goods line, and the public page's and API's limit per address
+    RECEIPT_LINK_DAYS = int(os.environ.get("RECEIPT_LINK_DAYS", "30"))
+    RECEIPT_PHOTO_MAX_BYTES = int(os.environ.get("RECEIPT_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+    RECEIPT_PHOTOS_PER_LINE = int(os.environ.get("RECEIPT_PHOTOS_PER_LINE", "3"))
+    RECEIPT_RATE_LIMIT = os.environ.get("RECEIPT_RATE_LIMIT", "30 per minute")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

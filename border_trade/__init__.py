@@ -97,6 +97,7 @@ def register_blueprints(app):
     from .notifications.views import blp as notifications_views
     from .products.views import blp as products_views
     from .quotas.views import blp as quotas_views
+    from .receipts.views import blp as receipts_views
     from .reports.views import blp as reports_views
     from .scheduler.views import blp as scheduler_views
     from .shipments.views import blp as shipments_views
@@ -116,6 +117,7 @@ def register_blueprints(app):
     app.register_blueprint(reports_views)
     app.register_blueprint(verify_views)
     app.register_blueprint(quotas_views)
+    app.register_blueprint(receipts_views)
     register_api(app)
 
 

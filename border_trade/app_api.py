@@ -23,6 +23,8 @@ from .gates.api import blp as gates_api
 from .notifications.api import blp as notifications_api
 from .products.api import blp as products_api
 from .quotas.api import blp as quotas_api
+from .receipts.api import PUBLIC_RECEIPT_ENDPOINTS
+from .receipts.api import blp as receipts_api
 from .reports.api import blp as reports_api
 from .scheduler.health import blp as health_api
 from .shipments.api import blp as shipments_api
@@ -46,8 +48,10 @@ BLUEPRINTS = (
     equeue_api,
     equeue_calls_api,
     quotas_api,
+    receipts_api,
 )
 PUBLIC_ENDPOINTS.add(PUBLIC_BOARD_ENDPOINT)  # the e-queue's public gate board (#17): no token
+PUBLIC_ENDPOINTS.update(PUBLIC_RECEIPT_ENDPOINTS)  # the buyer's receipt (#18): the token in the path is the key
 
 
 def register_api(app):

@@ -3,7 +3,9 @@
 from .equeue.calls import BOOKING_CALLED
 from .events import DOCUMENT_REGISTERED, SHIPMENT_STATUS_CHANGED, subscribe
 from .notifications.calls import notify_booking_called
-from .notifications.webhooks import enqueue_status_change
+from .notifications.receipts import notify_receipt
+from .notifications.webhooks import enqueue_receipt, enqueue_status_change
+from .receipts.services import RECEIPT_CONFIRMED
 from .shipments.services.documents import add_document_to_timeline
 
 
@@ -11,6 +13,8 @@ def register_subscriptions(app):
     """Connect the handlers of every domain event."""
     subscribe(app, SHIPMENT_STATUS_CHANGED, _queue_webhooks)
     subscribe(app, DOCUMENT_REGISTERED, add_document_to_timeline)
+    subscribe(app, RECEIPT_CONFIRMED, notify_receipt)  # the buyer's receipt (#18): the trader's notice
+    subscribe(app, RECEIPT_CONFIRMED, enqueue_receipt)  # and its webhooks, once each
     subscribe(app, BOOKING_CALLED, notify_booking_called)
 
 

@@ -13,6 +13,8 @@ KINDS = {
     "truck_stuck": _l("A truck is stuck at a gate"),
     "crossing_missed": _l("A planned crossing date passed"),
     "booking_called": _l("A booked truck is called to the gate"),  # e-queue (#17)
+    "receipt_delivered": _l("A shipment was received"),  # receipt by the buyer (#18)
+    "receipt_discrepancy": _l("A shipment was delivered with a discrepancy"),
 }
 
 
@@ -84,6 +86,12 @@ def render(kind, params):
             gate=p.get("gate", ""),
             deadline=p.get("deadline", ""),
         )
+    if kind == "receipt_delivered":
+        return _("Receipt of shipment %(reference)s was confirmed: every goods line in full and in good order.",
+                 reference=p.get("reference", ""))  # fmt: skip
+    if kind == "receipt_discrepancy":
+        return _("Shipment %(reference)s was delivered with a discrepancy on goods lines %(lines)s.",
+                 reference=p.get("reference", ""), lines=p.get("lines", ""))  # fmt: skip
     return str(KINDS.get(kind, kind))
 
 

@@ -73,6 +73,34 @@ def enqueue_status_change(shipment, event, *, now=None):
     return len(hooks)
 
 
+def enqueue_receipt(*, receipt, shipment, now):
+    """Queue `shipment.delivered` once per receipt, and `shipment.discrepancy` once when any goods line differs
+    (subscribed to `receipt.confirmed`); the same public-address rule as every delivery (netguard)."""
+    hooks = db.session.scalars(
+        sa.select(Webhook).where(Webhook.organisation_id == shipment.organisation_id, Webhook.is_active)
+    ).all()
+    common = {"shipment": shipment.reference, "status": shipment.status.value, "occurred_at": now.isoformat()}
+    payloads = [
+        {"type": "shipment.delivered", **common, "discrepancy": receipt.has_discrepancy,
+         "declaration_no": receipt.declaration_no},
+    ]  # fmt: skip
+    differing = [line for line in receipt.lines if line.differs]
+    if differing:
+        lines = [
+            {"item": line.item_position, "condition": line.condition.value,
+             "received_quantity": f"{line.received_quantity:f}", "shipped_quantity": f"{line.shipped_quantity:f}"}
+            for line in differing
+        ]  # fmt: skip
+        payloads.append({"type": "shipment.discrepancy", **common, "lines": lines})
+    for hook in hooks:
+        for payload in payloads:
+            db.session.add(
+                WebhookDelivery(
+                    webhook_id=hook.id, event=payload["type"], payload=payload, next_attempt_at=now, created_at=now
+                )
+            )
+
+
 def deliver_due(now=None, *, budget=None):
     """Try the due deliveries of active webhooks, organisations taking turns, until the run's time budget
     (WEBHOOK_RUN_BUDGET_SECONDS) is spent; return (delivered, failed attempts).

@@ -59,6 +59,7 @@ class EventKind(StrEnum):
     STATUS = "status"
     CROSSING = "crossing"
     DOCUMENT = "document"
+    RECEIPT = "receipt"  # the buyer's or importer's receipt (receipts/): delivered, discrepancy
 
 
 class ReferenceCounter(db.Model):
@@ -198,6 +199,7 @@ class ShipmentEvent(db.Model):
     reason_code: Mapped[str | None] = mapped_column(sa.String(40))
     note: Mapped[str | None] = mapped_column(sa.String(1000))
     late: Mapped[bool] = mapped_column(default=False)
+    details: Mapped[dict | None] = mapped_column(sa.JSON)  # optional structured facts (a receipt's discrepancy)
 
     shipment: Mapped[Shipment] = relationship(back_populates="events")
     actor = relationship("User")

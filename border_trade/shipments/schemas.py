@@ -275,6 +275,7 @@ class EventSchema(BaseSchema):
     reason_code = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
     late = fields.Boolean()
+    details = fields.Dict(allow_none=True, metadata={"description": "Optional facts, e.g. a receipt discrepancy"})
 
 
 class EventListSchema(BaseSchema):
