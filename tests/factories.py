@@ -11,7 +11,7 @@ from border_trade.auth.passwords import hash_password
 from border_trade.extensions import db
 from border_trade.gates.models import Gate, Province
 from border_trade.products.models import OcopGroup, Product
-from border_trade.shipments.models import Currency, Regime, Shipment, ShipmentItem
+from border_trade.shipments.models import Currency, Direction, Regime, Shipment, ShipmentItem
 from border_trade.shipments.money import compute_totals, line_value
 from border_trade.shipments.references import next_reference
 
@@ -123,3 +123,30 @@ def make_shipment(organisation, *, items=None, **overrides):
     db.session.add(shipment)
     db.session.commit()
     return shipment
+
+
+MANGO_LINE = dict(
+    description_vi="Xoài tươi",
+    hs_code="08045021",
+    quantity=Decimal("5000"),
+    unit="KGM",
+    net_weight_kg=Decimal("5000"),
+    gross_weight_kg=Decimal("5400"),
+    unit_price=Decimal("0.60"),
+    origin_criterion="WO",
+)
+
+
+def make_import(organisation, *, items=None, **overrides):
+    """Create a draft import (Cambodian mangoes through Mộc Bài, a consignor in Cambodia) unless told otherwise."""
+    values = dict(
+        direction=Direction.IMPORT,
+        consignee_name=None,
+        consignor_name="ក្រុមហ៊ុន ស្វាយ កំពង់ចាម",
+        consignor_address="Kampong Cham",
+        consignor_country="KH",
+        consignor_tax_id="K0012345",
+        vehicle_plate="KH 3A-1234",
+    )
+    values.update(overrides)
+    return make_shipment(organisation, items=items or [MANGO_LINE], **values)

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import force_locale, get_translations
 
+from ..enums import Direction
 from ..extensions import db
 from ..gates.models import Country
 from ..i18n import bilingual, localized
@@ -35,6 +36,14 @@ GATE_NAME_PREFIXES = ("Cửa khẩu quốc tế ", "Cửa khẩu chính ", "Cử
 GATE_NAME_SUFFIXES = (" International Border Gate", " Main Border Gate", " Secondary Border Gate", " Border Gate")
 # bilingual() joins the two translations; this separator never occurs in one, so they can be split again
 _JOIN = "\x1e"
+# An import prints the consignor abroad where an export prints the exporter, the importer (the organisation) where it
+# prints the consignee, and its gates the other way round: each label key on the left reads as the one on the right.
+IMPORT_LABELS = {
+    "exporter": "consignor",
+    "consignee": "importer",
+    "exit_gate": "exit_gate_abroad",
+    "entry_gate": "entry_gate_vn",
+}
 
 
 def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: datetime) -> DocumentData:
@@ -44,6 +53,9 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
     prints no stars. Number, revision and issue time are filled in by ``for_record``.
     """
     labels = translated_labels(kind, languages)
+    inbound = shipment.direction is Direction.IMPORT
+    if inbound:
+        labels = {**labels, **{key: labels[other] for key, other in IMPORT_LABELS.items()}}
     as_of = max(now.astimezone(LOCAL_TZ).date(), shipment.planned_crossing_on)
     _load_products(shipment)
     papers = [
@@ -55,6 +67,32 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
     organisation = shipment.organisation
     gate = shipment.gate
     shipped = shipment.crossed_at.astimezone(LOCAL_TZ).date() if shipment.crossed_at else None
+    ours = Party(
+        name=tuple(
+            (organisation.name_km if lang == "km" and organisation.name_km else organisation.name) for lang in languages
+        ),
+        address=organisation.address or "",
+        country=country_names(organisation.country_code or "VN", languages),
+        tax_id=organisation.tax_id or "",
+        phone=organisation.phone or "",
+    )
+    abroad = (
+        Party(
+            name=(shipment.consignor_name or "",),
+            address=shipment.consignor_address or "",
+            country=country_names(shipment.consignor_country or "KH", languages),
+            tax_id=shipment.consignor_tax_id or "",
+        )
+        if inbound
+        else Party(
+            name=(shipment.consignee_name,),
+            address=shipment.consignee_address or "",
+            country=country_names(shipment.consignee_country, languages),
+            tax_id=shipment.consignee_tax_id or "",
+        )
+    )
+    vietnamese_gate = tuple(localized(gate, "name", lang) for lang in languages)
+    gate_abroad = tuple(localized(gate.counterpart, "name", lang) for lang in languages) if gate.counterpart else ("—",)
     return DocumentData(
         kind=kind.value,
         languages=languages,
@@ -64,22 +102,9 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
         reference=shipment.reference,
         verify_url="",
         labels=labels,
-        exporter=Party(
-            name=tuple(
-                (organisation.name_km if lang == "km" and organisation.name_km else organisation.name)
-                for lang in languages
-            ),
-            address=organisation.address or "",
-            country=country_names(organisation.country_code or "VN", languages),
-            tax_id=organisation.tax_id or "",
-            phone=organisation.phone or "",
-        ),
-        consignee=Party(
-            name=(shipment.consignee_name,),
-            address=shipment.consignee_address or "",
-            country=country_names(shipment.consignee_country, languages),
-            tax_id=shipment.consignee_tax_id or "",
-        ),
+        # the seller and the buyer: an import's seller is the consignor abroad, its buyer the importer (ours)
+        exporter=abroad if inbound else ours,
+        consignee=ours if inbound else abroad,
         lines=tuple(_line(item, languages, as_of) for item in shipment.items),
         totals=Totals(
             currency=shipment.currency.value,
@@ -96,11 +121,9 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
             packages=sum(item.packages or 0 for item in shipment.items),
         ),
         transport=Transport(
-            exit_gate=tuple(localized(gate, "name", lang) for lang in languages),
+            exit_gate=gate_abroad if inbound else vietnamese_gate,
             exit_place=tuple(place_name(localized(gate, "name", lang)) for lang in languages),
-            entry_gate=(
-                tuple(localized(gate.counterpart, "name", lang) for lang in languages) if gate.counterpart else ("—",)
-            ),
+            entry_gate=vietnamese_gate if inbound else gate_abroad,
             departure_on=shipped or shipment.planned_crossing_on,
             vehicle_plate=shipment.vehicle_plate or "",
             trailer_plate=shipment.trailer_plate or "",
@@ -115,8 +138,10 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
         incoterm_place=shipment.incoterm_place or "",
         regime=_labels_in(shipment.regime, languages),
         status=_labels_in(shipment.status, languages),
-        origin_country=country_names("VN", languages),
-        destination_country=country_names(shipment.consignee_country, languages),
+        origin_country=country_names(shipment.consignor_country or "KH", languages)
+        if inbound
+        else country_names("VN", languages),
+        destination_country=country_names("VN" if inbound else shipment.consignee_country, languages),
         preferential_tariff=shipment.preferential_tariff,
         declaration_no=numbers.get(DocumentType.CUSTOMS_DECLARATION, ""),
         contract_no=numbers.get(DocumentType.SALES_CONTRACT, ""),

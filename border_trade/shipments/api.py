@@ -41,13 +41,18 @@ def list_hs_codes(args):
 @blp.arguments(ShipmentQuerySchema, location="query")
 @blp.response(200, ShipmentPageSchema)
 def list_shipments(args):
-    """List the shipments the caller may see, newest first; q matches reference, plate or consignee."""
+    """List the shipments the caller may see, newest first; q matches reference, plate, consignee or consignor.
+
+    `gate` finds both directions, `exit_gate` exports only, `entry_gate` imports only; `direction` filters."""
     user = api_user()
     require(user, "shipment.read")
     query = queries.list_shipments_query(
         user,
         status=args.get("status"),
+        gate=args.get("gate"),
         exit_gate=args.get("exit_gate"),
+        entry_gate=args.get("entry_gate"),
+        direction=args.get("direction"),
         date_from=args.get("from_"),
         date_to=args.get("to"),
         q=args.get("q"),

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..errors import NotFound
 from ..extensions import db
 from ..types import ascii_id
-from .models import HsCode, Shipment
+from .models import Direction, HsCode, Shipment
 from .scoping import visible_shipments
 
 
@@ -45,15 +45,36 @@ def visible_shipment_or_404(user, id_or_reference, *, lock=False):
     return shipment
 
 
-def list_shipments_query(user, *, status=None, exit_gate=None, date_from=None, date_to=None, q=None):
-    """Build the query of the user's visible shipments with the list filters of API.md."""
+def list_shipments_query(
+    user,
+    *,
+    status=None,
+    gate=None,
+    exit_gate=None,
+    entry_gate=None,
+    direction=None,
+    date_from=None,
+    date_to=None,
+    q=None,
+):
+    """Build the query of the user's visible shipments with the list filters of API.md: `gate` in both directions,
+    `exit_gate` exports only, `entry_gate` imports only, `direction` one direction."""
     from ..gates.models import Gate
+
+    def at(code):
+        return Shipment.gate_id.in_(sa.select(Gate.id).where(Gate.code == code.strip().upper()))
 
     query = visible_shipments(user)
     if status:
         query = query.where(Shipment.status == status)
+    if direction:
+        query = query.where(Shipment.direction == direction)
+    if gate:
+        query = query.where(at(gate))
     if exit_gate:
-        query = query.where(Shipment.gate_id.in_(sa.select(Gate.id).where(Gate.code == exit_gate.upper())))
+        query = query.where(at(exit_gate), Shipment.direction == Direction.EXPORT)
+    if entry_gate:
+        query = query.where(at(entry_gate), Shipment.direction == Direction.IMPORT)
     if date_from:
         query = query.where(Shipment.planned_crossing_on >= date_from)
     if date_to:
@@ -65,6 +86,7 @@ def list_shipments_query(user, *, status=None, exit_gate=None, date_from=None, d
                 Shipment.reference.contains(text.upper(), autoescape=True),
                 sa.func.lower(Shipment.vehicle_plate).contains(text.lower(), autoescape=True),
                 sa.func.lower(Shipment.consignee_name).contains(text.lower(), autoescape=True),
+                sa.func.lower(Shipment.consignor_name).contains(text.lower(), autoescape=True),
             )
         )
     return query

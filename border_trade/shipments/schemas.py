@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from ..api.pagination import PageQuerySchema
 from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, QuerySchema, Range
 from ..quotas.schemas import UnderQuotaField
-from .models import Currency, Lane, Regime, ShipmentStatus
+from .models import Currency, Direction, Lane, Regime, ShipmentStatus
 
 # Incoterms 2020 rules usable for any mode of transport, hence for road (FAS/FOB/CFR/CIF are sea-only)
 ROAD_INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP")
@@ -59,6 +59,10 @@ class ConsigneeSchema(BaseSchema):
     tax_id = _text(40, allow_none=True)
 
 
+class ConsignorSchema(ConsigneeSchema):
+    """The seller abroad who sends an import (Khmer names and addresses welcome, as for consignees)."""
+
+
 class VehicleSchema(BaseSchema):
     plate = fields.String(required=True, validate=validate.Length(min=4, max=20), metadata={"example": "70H-123.45"})
     trailer_plate = _text(20, allow_none=True)
@@ -100,8 +104,16 @@ class ItemInSchema(BaseSchema):
             raise ValidationError(errors)
 
 
+GATE_CODE = {"validate": validate.Length(min=2, max=40), "metadata": {"example": "XA-MAT"}}
+
+
 class ShipmentInSchema(BaseSchema):
-    exit_gate = fields.String(required=True, validate=validate.Length(min=2, max=40), metadata={"example": "XA-MAT"})
+    """A shipment as sent: an export names `exit_gate` and `consignee`, an import `entry_gate` and `consignor`
+    (the service checks which, knowing the stored direction of a PATCH)."""
+
+    direction = fields.Enum(Direction, by_value=True, load_default=Direction.EXPORT)
+    exit_gate = fields.String(**GATE_CODE)
+    entry_gate = fields.String(**GATE_CODE)
     planned_crossing_on = fields.Date(required=True)
     regime = RegimeField(load_default=Regime.COMMERCIAL)
     incoterm = fields.String(load_default="DAP", validate=validate.OneOf(ROAD_INCOTERMS))
@@ -111,7 +123,8 @@ class ShipmentInSchema(BaseSchema):
     under_quota = UnderQuotaField(allow_none=True)  # absent: kept (no load_default: the web form does not send it)
     transhipment = fields.Boolean(load_default=False)
     residents = fields.Integer(allow_none=True, load_default=None, validate=Range(min=1, max=1000))
-    consignee = fields.Nested(ConsigneeSchema, required=True)
+    consignee = fields.Nested(ConsigneeSchema)
+    consignor = fields.Nested(ConsignorSchema)
     vehicle = fields.Nested(VehicleSchema, allow_none=True, load_default=None)
     invoice_no = _text(40, allow_none=True)
     invoice_on = fields.Date(allow_none=True)
@@ -135,13 +148,14 @@ def _patch_partial():
     each goods line of `items` stays whole, since `items` replaces the whole list."""
     names = list(ShipmentInSchema._declared_fields)
     names += [f"consignee.{name}" for name in ConsigneeSchema._declared_fields]
+    names += [f"consignor.{name}" for name in ConsignorSchema._declared_fields]
     names += [f"vehicle.{name}" for name in VehicleSchema._declared_fields]
     return tuple(names)
 
 
 class ShipmentPatchSchema(ShipmentInSchema):
-    """A JSON merge patch (RFC 7396) of a shipment: fields absent are kept; in `consignee` and `vehicle` keys absent
-    are kept too, and null clears an optional one; `items`, when given, replaces the whole list."""
+    """A JSON merge patch (RFC 7396) of a shipment: fields absent are kept; in `consignee`, `consignor` and `vehicle`
+    keys absent are kept too, and null clears an optional one; `items`, when given, replaces the whole list."""
 
     PARTIAL = _patch_partial()
 
@@ -193,6 +207,17 @@ class ConsigneeOutSchema(BaseSchema):
     tax_id = fields.String(attribute="consignee_tax_id", allow_none=True)
 
 
+class ConsignorOutSchema(BaseSchema):
+    name = fields.String(attribute="consignor_name")
+    address = fields.String(attribute="consignor_address", allow_none=True)
+    country = fields.String(attribute="consignor_country", allow_none=True)
+    tax_id = fields.String(attribute="consignor_tax_id", allow_none=True)
+
+
+def _is_import(shipment):
+    return shipment.direction is Direction.IMPORT
+
+
 class VehicleOutSchema(BaseSchema):
     plate = fields.String(attribute="vehicle_plate", allow_none=True)
     trailer_plate = fields.String(allow_none=True)
@@ -211,8 +236,17 @@ class ShipmentSchema(BaseSchema):
     status = fields.Enum(ShipmentStatus, by_value=True)
     version = fields.Integer()
     organisation = fields.Nested(OrganisationRefSchema)
+    direction = fields.Enum(Direction, by_value=True)
     regime = fields.Enum(Regime, by_value=True)
-    exit_gate = fields.Function(lambda s: s.gate.code, metadata={"example": "XA-MAT"})
+    gate = fields.Function(
+        lambda s: s.gate.code, metadata={"description": "exit_gate or entry_gate, whichever applies"}
+    )
+    exit_gate = fields.Function(
+        lambda s: None if _is_import(s) else s.gate.code, allow_none=True, metadata={"example": "XA-MAT"}
+    )
+    entry_gate = fields.Function(
+        lambda s: s.gate.code if _is_import(s) else None, allow_none=True, metadata={"example": "MOC-BAI"}
+    )
     planned_crossing_on = fields.Date()
     incoterm = fields.String()
     incoterm_place = fields.String(allow_none=True)
@@ -221,7 +255,8 @@ class ShipmentSchema(BaseSchema):
     under_quota = fields.String(allow_none=True, metadata={"example": "KH-RICE-2026"})
     transhipment = fields.Boolean()
     residents = fields.Integer(allow_none=True)
-    consignee = fields.Function(lambda s: ConsigneeOutSchema().dump(s))
+    consignee = fields.Function(lambda s: None if _is_import(s) else ConsigneeOutSchema().dump(s), allow_none=True)
+    consignor = fields.Function(lambda s: ConsignorOutSchema().dump(s) if _is_import(s) else None, allow_none=True)
     vehicle = fields.Function(lambda s: VehicleOutSchema().dump(s) if s.vehicle_plate else None, allow_none=True)
     invoice_no = fields.String(allow_none=True)
     invoice_on = fields.Date(allow_none=True)
@@ -247,10 +282,15 @@ class ShipmentSchema(BaseSchema):
 
 class ShipmentQuerySchema(PageQuerySchema):
     status = fields.Enum(ShipmentStatus, by_value=True)
-    exit_gate = fields.String(validate=validate.Length(max=40))
+    direction = fields.Enum(Direction, by_value=True)
+    gate = fields.String(validate=validate.Length(max=40), metadata={"description": "The gate, both directions"})
+    exit_gate = fields.String(validate=validate.Length(max=40), metadata={"description": "The exit gate of exports"})
+    entry_gate = fields.String(validate=validate.Length(max=40), metadata={"description": "The entry gate of imports"})
     from_ = fields.Date(data_key="from", metadata={"description": "Planned crossing on or after"})
     to = fields.Date(metadata={"description": "Planned crossing on or before"})
-    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Reference, plate or consignee"})
+    q = fields.String(
+        validate=validate.Length(max=100), metadata={"description": "Reference, plate, consignee or consignor"}
+    )
 
 
 class TransitionSchema(BaseSchema):

@@ -59,6 +59,11 @@ LABELS = {
     "phone": N_("Phone"),
     "exit_gate": N_("Exit gate (Viet Nam)"),
     "entry_gate": N_("Entry gate (Cambodia)"),
+    # an import's parties and gates (documents/pdf_data.py swaps them in for the export's)
+    "consignor": N_("Consignor (seller abroad)"),
+    "importer": N_("Importer"),
+    "exit_gate_abroad": N_("Exit gate (Cambodia)"),
+    "entry_gate_vn": N_("Entry gate (Viet Nam)"),
     "vehicle": N_("Truck plate"),
     "crossing_on": N_("Planned crossing date"),
     "total": N_("Total"),

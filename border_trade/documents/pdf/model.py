@@ -105,7 +105,7 @@ class Paper:
 @dataclass(frozen=True)
 class Transport:
     exit_gate: Texts
-    entry_gate: Texts  # the Cambodian counterpart
+    entry_gate: Texts  # where the truck enters: the Cambodian gate of an export, the Vietnamese one of an import
     departure_on: date
     exit_place: Texts = ()  # the exit gate's place name without its kind ("Mộc Bài"), for Form D's route
     vehicle_plate: str = ""

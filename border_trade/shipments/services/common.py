@@ -96,11 +96,13 @@ def snapshot(shipment):
     """Return the audited view of a shipment (plain JSON values)."""
     return {
         "status": shipment.status.value if shipment.status else None,
-        "exit_gate": shipment.gate.code if shipment.gate else None,
+        "direction": shipment.direction.value if shipment.direction else None,
+        "gate": shipment.gate.code if shipment.gate else None,
         "planned_crossing_on": shipment.planned_crossing_on.isoformat() if shipment.planned_crossing_on else None,
         "regime": shipment.regime.value if shipment.regime else None,
         "currency": shipment.currency.value if shipment.currency else None,
         "consignee_name": shipment.consignee_name,
+        "consignor_name": shipment.consignor_name,
         "vehicle_plate": shipment.vehicle_plate,
         "items": len(shipment.items),
         "value": str(shipment.value) if shipment.value is not None else None,

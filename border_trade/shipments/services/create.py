@@ -12,7 +12,7 @@ from ...extensions import db
 from ...gates.models import Gate, GateStatus
 from ...products.models import Product
 from ...types import utcnow
-from ..models import HsCode, Regime, Shipment, ShipmentItem, ShipmentStatus
+from ..models import Direction, HsCode, Regime, Shipment, ShipmentItem, ShipmentStatus
 from ..money import compute_totals, line_value
 from ..references import next_reference
 from ..workflow import EDITABLE
@@ -26,6 +26,12 @@ NESTED = {
         "country": "consignee_country",
         "tax_id": "consignee_tax_id",
     },
+    "consignor": {
+        "name": "consignor_name",
+        "address": "consignor_address",
+        "country": "consignor_country",
+        "tax_id": "consignor_tax_id",
+    },
     "vehicle": {
         "plate": "vehicle_plate",
         "trailer_plate": "trailer_plate",
@@ -33,7 +39,9 @@ NESTED = {
         "driver_id_no": "driver_id_no",
     },
 }
-REQUIRED_NESTED = {"consignee": ("name", "country"), "vehicle": ("plate",)}
+REQUIRED_NESTED = {"consignee": ("name", "country"), "consignor": ("name", "country"), "vehicle": ("plate",)}
+# what each direction names (and the other refuses): its gate field and its party abroad
+OWN_FIELDS = {Direction.EXPORT: ("exit_gate", "consignee"), Direction.IMPORT: ("entry_gate", "consignor")}
 SHIPMENT_FIELDS = (
     "planned_crossing_on",
     "regime",
@@ -109,6 +117,7 @@ def update_shipment(user, id_or_reference, data, *, if_match=None, now=None):
             current_status=shipment.status.value,
         )
     before = snapshot(shipment)
+    _check_direction_change(shipment, data)
     data, errors = _merge_nested(shipment, data)
     if errors:
         raise Invalid(_("Some fields are invalid."), errors=errors)
@@ -117,6 +126,44 @@ def update_shipment(user, id_or_reference, data, *, if_match=None, now=None):
     record("shipment.update", actor=user, obj=shipment, before=before, after=snapshot(shipment))
     db.session.commit()
     return shipment
+
+
+def _check_direction_change(shipment, data):
+    """The direction of a shipment changes only while it is a draft (its papers and checklist follow it); 409."""
+    wanted = data.get("direction")
+    if wanted is None or wanted is shipment.direction or shipment.status is ShipmentStatus.DRAFT:
+        return
+    raise Conflict(
+        _(
+            "The direction can be changed only while the shipment is a draft; it is %(status)s.",
+            status=shipment.status.label,
+        ),
+        errors={"direction": [_("Move the shipment back to draft first.")]},
+        current_status=shipment.status.value,
+    )
+
+
+def _direction_errors(shipment, data, direction, creating):
+    """Name each field the direction does not use (422), and each one it needs that a new shipment lacks."""
+    errors = {}
+    own = OWN_FIELDS[direction]
+    other = OWN_FIELDS[Direction.IMPORT if direction is Direction.EXPORT else Direction.EXPORT]
+    for mine, theirs in zip(own, other, strict=True):
+        if theirs in data:
+            errors[theirs] = [
+                _("An export names %(field)s instead.", field=mine)
+                if direction is Direction.EXPORT
+                else _("An import names %(field)s instead.", field=mine)
+            ]
+    for name in own:
+        if name not in data and (creating or (name == own[1] and _party_missing(shipment, direction))):
+            errors[name] = [_("This field is required.")]
+    return errors
+
+
+def _party_missing(shipment, direction):
+    """An edit that turns a shipment's direction needs the party abroad of the new direction if none is stored."""
+    return not (shipment.consignor_name if direction is Direction.IMPORT else shipment.consignee_name)
 
 
 def _merge_nested(shipment, data):
@@ -140,15 +187,18 @@ def _merge_nested(shipment, data):
 
 def _apply(shipment, data, user, now, *, creating):
     """Copy validated input onto the shipment, checking everything that needs the database; 422 on problems."""
-    errors = {}
-    if "exit_gate" in data:
-        gate = db.session.scalar(sa.select(Gate).where(Gate.code == data["exit_gate"].strip().upper()))
+    direction = data.get("direction") or shipment.direction or Direction.EXPORT
+    errors = _direction_errors(shipment, data, direction, creating)
+    shipment.direction = direction
+    gate_field = OWN_FIELDS[direction][0]
+    if gate_field in data:
+        gate = db.session.scalar(sa.select(Gate).where(Gate.code == data[gate_field].strip().upper()))
         if gate is None:
-            errors["exit_gate"] = [_("No border gate has this code.")]
+            errors[gate_field] = [_("No border gate has this code.")]
         elif gate.status is not GateStatus.OPEN:
-            errors["exit_gate"] = [_("This gate is %(status)s now.", status=gate.status.label)]
+            errors[gate_field] = [_("This gate is %(status)s now.", status=gate.status.label)]
         elif not gate.accepts_goods:
-            errors["exit_gate"] = [_("This gate does not accept goods.")]
+            errors[gate_field] = [_("This gate does not accept goods.")]
         else:
             shipment.gate = gate
     if "planned_crossing_on" in data and data["planned_crossing_on"] < local_today(now):
@@ -156,12 +206,18 @@ def _apply(shipment, data, user, now, *, creating):
     for name in SHIPMENT_FIELDS:
         if name in data:
             setattr(shipment, name, data[name])
-    if "consignee" in data:
+    if "consignee" in data and direction is Direction.EXPORT:
         consignee = data["consignee"]
         shipment.consignee_name = consignee["name"].strip()
         shipment.consignee_address = consignee.get("address")
         shipment.consignee_country = consignee.get("country", "KH")
         shipment.consignee_tax_id = consignee.get("tax_id")
+    if "consignor" in data and direction is Direction.IMPORT:
+        consignor = data["consignor"]
+        shipment.consignor_name = consignor["name"].strip()
+        shipment.consignor_address = consignor.get("address")
+        shipment.consignor_country = consignor.get("country", "KH")
+        shipment.consignor_tax_id = consignor.get("tax_id")
     if "vehicle" in data:
         vehicle = data["vehicle"] or {}
         shipment.vehicle_plate = vehicle.get("plate")

@@ -12,7 +12,7 @@ from ...gates.models import GateStatus
 from ...i18n import current_language
 from ...quotas import services as quotas
 from ...types import utcnow
-from ..models import ShipmentStatus
+from ..models import Direction, ShipmentStatus
 from ..workflow import exporter_move_allowed
 from .common import (
     add_status_event,
@@ -103,7 +103,10 @@ def unmet_preconditions(shipment, target, now):
             )
         gate = shipment.gate
         if gate.status is not GateStatus.OPEN or not gate.accepts_goods:
-            add("exit_gate", _("The exit gate is %(status)s now.", status=gate.status.label))
+            if shipment.direction is Direction.IMPORT:
+                add("entry_gate", _("The entry gate is %(status)s now.", status=gate.status.label))
+            else:
+                add("exit_gate", _("The exit gate is %(status)s now.", status=gate.status.label))
         if not shipment.vehicle_plate and not shipment.transhipment:
             add("vehicle", _("Give the truck, or mark the goods for transhipment at the gate."))
         if shipment.planned_crossing_on < local_today(now):
