@@ -8,7 +8,7 @@ from border_trade.equeue.models import Booking
 from border_trade.equeue.services.common import CODE_ALPHABET
 from border_trade.extensions import db
 from border_trade.fleet.models import PlateCountry, Vehicle
-from border_trade.shipments.models import Shipment, ShipmentStatus
+from border_trade.shipments.models import ShipmentStatus
 from tests.equeue.conftest import every_day, make_vehicle, set_capacity, slot_at
 from tests.factories import get_gate, make_user
 
@@ -141,10 +141,7 @@ def test_expired_registration_is_refused(client, auth, exporter, capacity, submi
 
 def test_a_gate_outside_the_agreement_is_refused_for_a_crossing_truck(client, auth, vehicle, submitted, tomorrow):
     set_capacity("VINH-XUONG")
-    shipment = submitted()
-    shipment_gate_column = "gate" if hasattr(Shipment, "gate") else "exit_gate"
-    setattr(shipment, shipment_gate_column, get_gate("VINH-XUONG"))
-    db.session.commit()
+    shipment = submitted(gate=get_gate("VINH-XUONG"))
     response = book(client, auth, shipment, slot_at(tomorrow, "09:00"))
     assert response.status_code == 409 and "VINH-XUONG" in response.json["errors"]["gate"][0]
 
@@ -207,3 +204,15 @@ def test_a_province_officer_reads_bookings_but_does_not_book(client, token_for, 
     province = make_user(Role.PROVINCE_OFFICER)
     assert client.get("/api/v1/bookings", headers=token_for(province)).status_code == 200
     assert book(client, token_for(province), shipment, slot_at(tomorrow, "09:00")).status_code == 403
+
+
+def test_an_import_books_the_import_capacity(client, auth, submitted, tomorrow):
+    from border_trade.enums import Direction
+
+    set_capacity(template=every_day(direction="import", capacity=4))
+    export = book(client, auth, submitted(), slot_at(tomorrow, "09:00"))
+    assert export.status_code == 422 and "slot_start" in export.json["errors"]  # no export capacity at all
+    response = book(client, auth, submitted(direction=Direction.IMPORT), slot_at(tomorrow, "09:00"))
+    assert response.status_code == 201 and response.json["direction"] == "import"
+    slots = client.get(f"/api/v1/gates/MOC-BAI/slots?date={tomorrow}&direction=import", headers=auth).json["items"]
+    assert [s["booked"] for s in slots if s["start"].endswith("T09:00:00+07:00")] == [1]

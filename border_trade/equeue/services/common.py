@@ -22,15 +22,13 @@ PERISHABLE_CHAPTERS = {"02", "03", "04", "06", "07", "08"}
 
 
 def shipment_gate(shipment):
-    """The Vietnamese gate the shipment's truck crosses at (`gate` since the two-direction change, `exit_gate`
-    before it)."""
-    gate = getattr(shipment, "gate", None)
-    return gate if gate is not None else shipment.exit_gate
+    """The Vietnamese gate the shipment's truck crosses at (its exit gate for an export, entry gate for an import)."""
+    return shipment.gate
 
 
 def shipment_direction(shipment):
-    """Which way the shipment crosses (every shipment was an export before the two-direction change)."""
-    return Direction(getattr(shipment, "direction", None) or Direction.EXPORT)
+    """Which way the shipment crosses."""
+    return Direction(shipment.direction)
 
 
 def is_perishable(shipment):
