@@ -89,6 +89,7 @@ def register_blueprints(app):
     from .audit.views import blp as audit_views
     from .auth.views import blp as auth_views
     from .crossings.views import blp as crossings_views
+    from .customs.views import blp as customs_views
     from .documents.verify_views import blp as verify_views
     from .documents.views import blp as documents_views
     from .equeue.views import blp as equeue_views
@@ -117,6 +118,7 @@ def register_blueprints(app):
     app.register_blueprint(reports_views)
     app.register_blueprint(verify_views)
     app.register_blueprint(quotas_views)
+    app.register_blueprint(customs_views)
     app.register_blueprint(receipts_views)
     register_api(app)
 

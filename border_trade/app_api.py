@@ -12,6 +12,7 @@ from .audit.api import blp as audit_api
 from .auth.api import blp as auth_api
 from .auth.bearer import authenticate_bearer, authenticate_session
 from .crossings.api import blp as crossings_api
+from .customs.api import blp as customs_api
 from .documents.pdf_api import verify_blp as verify_api
 from .equeue.api import blp as equeue_api
 from .equeue.board_views import blp as board_page
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     equeue_api,
     equeue_calls_api,
     quotas_api,
+    customs_api,
     receipts_api,
 )
 PUBLIC_ENDPOINTS.add(PUBLIC_BOARD_ENDPOINT)  # the e-queue's public gate board (#17): no token

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import idempotency
 from ..audit.services import record
 from ..auth.permissions import can, require
+from ..customs.services import clearance_problem as customs_clearance_problem
 from ..equeue.arrivals import check_in as equeue_check_in
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..events import SHIPMENT_STATUS_CHANGED, publish
@@ -81,6 +82,8 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
             errors={"event": [_("The shipment is %(status)s.", status=current.label)]},
             current_status=current.value,
         )
+    if event_name == "cleared" and (problem := customs_clearance_problem(shipment)):  # customs (#18): red channel
+        raise Conflict(problem, errors={"event": [problem]}, current_status=current.value)
     if event_name == "arrived":  # e-queue (#17): the plate against the booking; walk-ins get a queue number
         equeue_check_in(user, shipment, data, occurred_at=occurred_at)
     event = ShipmentEvent(

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..audit.services import record
+from ..declaration_numbers import declaration_number_problem
 from ..errors import Conflict, Invalid, NotFound
 from ..events import DOCUMENT_REGISTERED, publish
 from ..extensions import db
@@ -67,6 +68,10 @@ def add_document(user, shipment, data, *, upload=None, now=None):
     now = now or utcnow()
     if data.get("expires_on") and data["expires_on"] < data["issued_on"]:
         raise Invalid(errors={"expires_on": [_("The expiry date is before the issue date.")]})
+    if DocumentType(data["type"]) is DocumentType.CUSTOMS_DECLARATION:  # issue 18: the VNACCS number rule
+        problem = declaration_number_problem(data["number"], shipment.direction)
+        if problem:
+            raise Invalid(errors={"number": [problem]})
     replaced = None
     if data.get("replaces"):
         replaced = db.session.scalar(
