@@ -32,6 +32,7 @@ from border_trade.shipments.models import Currency, ExchangeRate, ShipmentStatus
 from border_trade.types import utcnow
 from tests.equeue import matrix as equeue
 from tests.factories import PASSWORD, get_gate, get_province, make_product, make_shipment, make_user
+from tests.receipts import matrix as receipts
 
 ACTORS = (
     "anonymous",
@@ -49,6 +50,7 @@ PUBLIC = {
     ("GET", "/api/v1/health"),
     ("GET", "/api/v1/verify/<token>"),
     ("GET", "/api/v1/public/gates/<code>/board"),  # the e-queue's public gate board (#17)
+    ("POST", "/api/v1/receipts/<token>"),  # the buyer's receipt (#18): the token is the key
 }
 RATED_CURRENCIES = [c for c in Currency if c is not Currency.VND]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -434,6 +436,13 @@ MATRIX = {
     ("GET", "/api/v1/quotas"): row(lambda w, a: get("/api/v1/quotas"), expect(200)),
     ("PUT", "/api/v1/quotas/<code>"): row(
         lambda w, a: send(f"/api/v1/quotas/{quota_code(w)}", {"source": "Decree 56/2026/NĐ-CP"}), expect(403, admin=200)
+    ),
+    # receipt by the buyer (#18): the trader makes the link of a crossed export; anyone holding it confirms
+    ("POST", "/api/v1/shipments/<id_or_reference>/receipt-link"): row(
+        lambda w, a: send(receipts.link_path(w)), expect(403, exporter=201, **SHIPMENT_VISIBLE)
+    ),
+    ("POST", "/api/v1/receipts/<token>"): row(
+        lambda w, a: send(receipts.confirm_path(w), receipts.BODY), expect(201, anonymous=201)
     ),
 }
 
