@@ -182,3 +182,24 @@ def test_scope(client, token_for, officer, admin, both_ways):
     _response, book = workbook(client, token_for(an_giang))
     assert book.sheetnames[1:2] == ["TINH-BIEN"]
     assert dec(table(book.worksheets[0])[-4][5]) == Decimal("5000.00")
+
+
+def test_a_month_without_crossings(client, token_for, officer, both_ways):
+    _response, book = workbook(client, token_for(officer), "month=2030-01&lang=en")
+    assert len(book.sheetnames) == 3  # all gates, key products, parameters
+    rows = table(book.worksheets[0])
+    assert [r[0] for r in rows if r[0] in ("I", "II", "III", "IV", "V")] == ["I", "II", "III", "IV", "V"]
+    assert dec(rows[-4][5]) == Decimal("0.00") and rows[-4][6] == 0
+    notes = [r[0] for r in book.worksheets[2].iter_rows(values_only=True)]
+    idle = next(n for n in notes if n and n.startswith("Gates without crossings"))
+    assert "MOC-BAI" in idle and "BINH-HIEP" in idle and "TINH-BIEN" not in idle
+
+
+def test_openapi_describes_the_reports_in_both_directions(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    for path in (XLSX, PDF):
+        parameters = {p["name"] for p in paths[path]["get"]["parameters"]}
+        assert {"province", "month", "lang"} <= parameters, path
+    volume = {p["name"]: p for p in paths["/api/v1/reports/volume"]["get"]["parameters"]}
+    assert volume["direction"]["schema"]["enum"] == ["export", "import"]
+    assert "regime" in volume
