@@ -62,7 +62,7 @@ export function renderTimeline(item, pendingEntries) {
   }
   var direction = directionOf(item);
   var rows = (item.events || []).map(function (event) {
-    var li = el("li", "timeline-event event-" + event.event);
+    var li = el("li", "timeline-event timeline-" + event.event);
     li.dataset.event = event.event;
     li.appendChild(el("span", "timeline-time", timeOfDay(event.occurred_at)));
     li.appendChild(el("span", "timeline-label", timelineLabel(event.event, direction)));
@@ -72,7 +72,7 @@ export function renderTimeline(item, pendingEntries) {
     return li;
   });
   (pendingEntries || []).forEach(function (entry) {
-    var li = el("li", "timeline-event timeline-pending event-" + entry.body.event);
+    var li = el("li", "timeline-event timeline-pending timeline-" + entry.body.event);
     li.dataset.event = entry.body.event;
     li.dataset.pending = "true";
     li.appendChild(el("span", "timeline-time", timeOfDay(entry.tapped_at)));
