@@ -30,6 +30,7 @@ from border_trade.extensions import db
 from border_trade.seed.demo import demo_rate
 from border_trade.shipments.models import Currency, ExchangeRate, ShipmentStatus
 from border_trade.types import utcnow
+from tests.customs import matrix as customs
 from tests.equeue import matrix as equeue
 from tests.factories import PASSWORD, get_gate, get_province, make_product, make_shipment, make_user
 from tests.receipts import matrix as receipts
@@ -443,6 +444,23 @@ MATRIX = {
     ),
     ("POST", "/api/v1/receipts/<token>"): row(
         lambda w, a: send(receipts.confirm_path(w), receipts.BODY), expect(201, anonymous=201)
+    ),
+    # customs declaration, handoff, ACDD (#18): the trader and the gate's officers write; viewers do not get the handoff
+    ("PUT", "/api/v1/shipments/<id_or_reference>/customs-declaration"): row(
+        lambda w, a: send(customs.path(w, "customs-declaration"), customs.BODY),
+        expect(403, exporter=201, gate_officer=201, **SHIPMENT_VISIBLE),
+    ),
+    ("GET", "/api/v1/shipments/<id_or_reference>/customs-declaration"): row(
+        lambda w, a: get(customs.recorded(w)), expect(200, **SHIPMENT_VISIBLE)
+    ),
+    ("GET", "/api/v1/shipments/<id_or_reference>/customs-handoff.xlsx"): row(
+        lambda w, a: get(customs.path(w, "customs-handoff.xlsx")), expect(200, viewer=403, **SHIPMENT_VISIBLE)
+    ),
+    ("GET", "/api/v1/shipments/<id_or_reference>/customs-handoff.xml"): row(
+        lambda w, a: get(customs.path(w, "customs-handoff.xml")), expect(200, viewer=403, **SHIPMENT_VISIBLE)
+    ),
+    ("GET", "/api/v1/shipments/<id_or_reference>/acdd"): row(
+        lambda w, a: get(customs.path(w, "acdd")), expect(200, viewer=403, **SHIPMENT_VISIBLE)
     ),
 }
 
