@@ -24,7 +24,7 @@ LEFT, RIGHT, TOP, BOTTOM = 30 * mm, 15 * mm, 20 * mm, 22 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 # No. | Goods (HS code under the name) | Unit | Quantity | Value (USD) | Enterprises
 SECTION_WIDTHS = [FRAME_WIDTH * f for f in (0.07, 0.40, 0.08, 0.16, 0.17, 0.12)]
-KEY_WIDTHS = [FRAME_WIDTH * f for f in (0.06, 0.11, 0.33, 0.07, 0.13, 0.14, 0.07, 0.09)]
+KEY_WIDTHS = [FRAME_WIDTH * f for f in (0.05, 0.13, 0.30, 0.07, 0.13, 0.13, 0.08, 0.11)]
 
 
 def _texts(t, key, **params):
