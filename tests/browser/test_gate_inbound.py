@@ -23,12 +23,11 @@ pytestmark = pytest.mark.browser
 S = ShipmentStatus
 
 
-def inbound_truck(live_server, plate):
+def inbound_truck(live_server, plate, **overrides):
     """Create an import of Cambodian mango submitted for Mộc Bài today; return its reference."""
     with live_server.app.app_context():
         trader = db.session.scalar(sa.select(User).where(User.email == "exporter@demo.test"))
-        shipment = make_shipment(
-            trader.organisation,
+        values = dict(
             status=S.SUBMITTED,
             direction=Direction.IMPORT,
             gate=get_gate("MOC-BAI"),
@@ -39,6 +38,7 @@ def inbound_truck(live_server, plate):
             vehicle_plate=plate,
             items=[{"description_vi": "Xoài tươi", "hs_code": "08045021"}],
         )
+        shipment = make_shipment(trader.organisation, **(values | overrides))
         reference = shipment.reference
         db.session.remove()
     return reference
@@ -158,3 +158,58 @@ def test_on_a_narrow_tablet_the_officer_shows_one_direction(page, live_server, s
     page.click('#dir-switch [data-show="both"]')
     expect(page.locator("#column-import")).to_be_visible()
     expect(page.locator('#dir-switch [data-show="both"]')).to_have_attribute("aria-pressed", "true")
+
+
+def test_an_outbox_entry_kept_before_directions_takes_its_trucks_direction(page, live_server, sign_in):
+    reference = inbound_truck(live_server, "KH 2B-7791", status=S.CLEARED, arrived_at=datetime.now(ZoneInfo("UTC")))
+    open_gate(page, sign_in)
+    page.context.set_offline(True)
+    # an entry as an older page stored it: no direction beside the body
+    page.evaluate(
+        """reference => {
+          const user = JSON.parse(document.getElementById("gate-config").textContent).user;
+          const entry = {key: crypto.randomUUID(), gate: "MOC-BAI", tapped_at: Date.now(), attempts: 0,
+                         last_error: null, body: {shipment: reference, event: "crossed", seals: ["KH-OLD-1"],
+                         occurred_at: new Date().toISOString()}};
+          localStorage.setItem("border-trade.gate-outbox.user-" + user, JSON.stringify([entry]));
+        }""",
+        reference,
+    )
+    page.reload()
+    entry = page.locator(f'#outbox-list li[data-reference="{reference}"]')
+    expect(entry).to_have_attribute("data-direction", "")
+    expect(entry.locator(".outbox-event")).to_have_text("Entered Viet Nam")  # the truck's direction, from the queue
+    page.context.set_offline(False)
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)
+    expect(page.locator("#toast")).to_contain_text("Entered Viet Nam")
+    assert gate_events(live_server, reference)[2] == Counter({"crossed": 1})
+
+
+@pytest.mark.parametrize("lang", ["vi", "km"])
+def test_the_inbound_crossing_button_speaks_the_officers_language(page, live_server, sign_in, lang):
+    with live_server.app.app_context():
+        from tests.crossings.test_direction_page import CROSSED, DIRECTION_WORDS, catalogue_has
+
+        if not catalogue_has(lang, "Entered Viet Nam"):
+            pytest.xfail(f"the {lang} catalogue lacks the tablet's new texts (/tmp/brief/msgs/tablet.tsv not merged)")
+    reference = inbound_truck(live_server, f"KH 2B-78{len(lang)}{ord(lang[0]) % 10}")
+    open_gate(page, sign_in)
+    page.goto(f"/lang/{lang}?next=/gate/MOC-BAI")
+    page.wait_for_selector("#gate-app")
+    card = page.locator(f'#column-import li[data-reference="{reference}"]')
+    expect(card.locator(".dir-badge")).to_contain_text(DIRECTION_WORDS[lang]["import"])
+    for name, extra in (("arrived", None), ("lane_assigned", "green"), ("cleared", None)):
+        record(page, reference, name, lane=extra)
+    expect(card).to_have_attribute("data-status", "cleared", timeout=SEND_TIMEOUT)
+    page.context.set_offline(True)
+    button = page.locator('#event-buttons [data-event="crossed"]')
+    expect(button).to_have_text(CROSSED[lang]["import"])
+    button.click()
+    page.fill("#seals", "KH-SEAL-7")
+    page.click("#confirm-ok")
+    outbox = page.locator(f'#outbox-list li[data-reference="{reference}"] .outbox-event')
+    expect(outbox).to_have_text(CROSSED[lang]["import"])
+    page.context.set_offline(False)
+    expect(page.locator(f'#done-import li[data-reference="{reference}"] .status-badge')).to_have_text(
+        CROSSED[lang]["import"], timeout=SEND_TIMEOUT
+    )

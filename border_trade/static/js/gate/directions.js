@@ -1,8 +1,8 @@
 // Both directions on the tablet: an export leaves Viet Nam for Cambodia, an import comes in from Cambodia. Each truck
 // shows its direction as a word and a colour (never the colour alone); the crossing is worded per direction
 // ("Entered Viet Nam" for an import) on the buttons, the question, the timeline, the outbox and the toasts.
-// Every text comes translated from the page (#gate-strings); an older outbox entry kept without a direction is
-// shown with the export wording, as before directions existed.
+// Every text comes translated from the page (#gate-strings); an older outbox entry kept without a direction takes
+// its truck's from the queue, or the export wording, as before directions existed.
 import { timeOfDay, T } from "./i18n.js";
 import { $, el, state } from "./state.js";
 
@@ -15,6 +15,17 @@ function byDirection(kind, direction) {
 
 export function directionOf(item) {
   return item && DIRECTIONS.indexOf(item.direction) >= 0 ? item.direction : "export";
+}
+
+// The direction of an outbox entry: kept with it since this change; for an older entry, the truck's in the queue.
+export function entryDirection(entry) {
+  if (entry.direction) {
+    return entry.direction;
+  }
+  var known = state.items.concat(state.recent).filter(function (item) {
+    return item.reference === entry.body.shipment;
+  })[0];
+  return known ? directionOf(known) : "export";
 }
 
 export function eventLabel(name, direction) {

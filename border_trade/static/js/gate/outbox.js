@@ -1,7 +1,7 @@
 // The outbox: events tapped and not yet recorded by the server, oldest first, kept in localStorage so that they
 // survive reloads and restarts (in memory when the browser refuses storage). Each entry holds its
 // Idempotency-Key and its tap time from the moment it was tapped. Sending them is sync.js's job.
-import { eventLabel } from "./directions.js";
+import { entryDirection, eventLabel } from "./directions.js";
 import { format, pad, T, timeOfDay } from "./i18n.js";
 import { $, config, el, readonly, state } from "./state.js";
 
@@ -93,7 +93,7 @@ export function renderOutbox() {
     li.dataset.event = entry.body.event;
     li.dataset.direction = entry.direction || "";
     li.appendChild(el("strong", null, entry.body.shipment));
-    li.appendChild(el("span", "outbox-event", eventLabel(entry.body.event, entry.direction)));
+    li.appendChild(el("span", "outbox-event", eventLabel(entry.body.event, entryDirection(entry))));
     if (entry.body.lane) {
       li.appendChild(el("span", "lane-badge lane-" + entry.body.lane, T.lanes[entry.body.lane]));
     }

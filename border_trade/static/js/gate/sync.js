@@ -1,7 +1,7 @@
 // Sending the outbox: oldest first, one at a time (a truck's arrival before its lane), each event under its own
 // Idempotency-Key, so sending it twice never records it twice. Network failures and 5xx keep an event queued;
 // a refusal (409, 422, 404, 403...) takes it out and shows why under "Not recorded".
-import { eventLabel } from "./directions.js";
+import { entryDirection, eventLabel } from "./directions.js";
 import { format, T } from "./i18n.js";
 import { setOnline, showProblem, toast } from "./notices.js";
 import { loadOutbox, removeEntry, updateEntry } from "./outbox.js";
@@ -75,7 +75,8 @@ export function flush() {
           removeEntry(entry.key);
           applyAnswer(answer.body);
           sent += 1;
-          toast(format(T.sent, { event: eventLabel(entry.body.event, entry.direction), reference: entry.body.shipment }));
+          var label = eventLabel(entry.body.event, entryDirection(entry));
+          toast(format(T.sent, { event: label, reference: entry.body.shipment }));
           setOnline(true);
           return next();
         }
@@ -95,7 +96,7 @@ export function flush() {
           key: entry.key,
           reference: entry.body.shipment,
           event: entry.body.event,
-          direction: entry.direction,
+          direction: entryDirection(entry),
           message: format(T.refused, { message: errorText(answer) }),
         });
         return next();
