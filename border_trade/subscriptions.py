@@ -1,10 +1,12 @@
 """Which domain listens to which event (see events.py); part of the composition root, called by create_app."""
 
+from .documents.pdf_data import MANIFEST_EXTRAS
 from .equeue.calls import BOOKING_CALLED
 from .events import DOCUMENT_REGISTERED, SHIPMENT_STATUS_CHANGED, subscribe
 from .notifications.calls import notify_booking_called
 from .notifications.receipts import notify_receipt
 from .notifications.webhooks import enqueue_receipt, enqueue_status_change
+from .receipts.links import add_to_manifest
 from .receipts.services import RECEIPT_CONFIRMED
 from .shipments.services.documents import add_document_to_timeline
 
@@ -15,6 +17,7 @@ def register_subscriptions(app):
     subscribe(app, DOCUMENT_REGISTERED, add_document_to_timeline)
     subscribe(app, RECEIPT_CONFIRMED, notify_receipt)  # the buyer's receipt (#18): the trader's notice
     subscribe(app, RECEIPT_CONFIRMED, enqueue_receipt)  # and its webhooks, once each
+    subscribe(app, MANIFEST_EXTRAS, add_to_manifest)  # the receipt link as the manifest's second QR code
     subscribe(app, BOOKING_CALLED, notify_booking_called)
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, get_translations
 
 from ..enums import Direction
+from ..events import publish
 from ..extensions import db
 from ..gates.models import Country
 from ..i18n import bilingual, localized
@@ -25,6 +26,9 @@ BUILDERS = {
     PdfKind.CO_FORM_D: form_d,
     PdfKind.CROSSING_MANIFEST: manifest,
 }
+# published while a crossing manifest's data loads: payload shipment, extras (a dict the subscribers fill; the
+# receipts domain adds "receipt_url", the buyer's live receipt link, #18)
+MANIFEST_EXTRAS = "pdf.manifest_extras"
 KIND_CODES = {
     PdfKind.COMMERCIAL_INVOICE: "CI",
     PdfKind.PACKING_LIST: "PL",
@@ -91,6 +95,9 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
             tax_id=shipment.consignee_tax_id or "",
         )
     )
+    extras = {}
+    if kind is PdfKind.CROSSING_MANIFEST:
+        publish(MANIFEST_EXTRAS, shipment=shipment, extras=extras)
     vietnamese_gate = tuple(localized(gate, "name", lang) for lang in languages)
     gate_abroad = tuple(localized(gate.counterpart, "name", lang) for lang in languages) if gate.counterpart else ("—",)
     return DocumentData(
@@ -155,6 +162,7 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
             )
             for document in papers
         ),
+        receipt_url=extras.get("receipt_url", ""),
     )
 
 

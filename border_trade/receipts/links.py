@@ -110,3 +110,10 @@ def active_link_url(shipment_id, *, now=None):
         )
     )
     return url_of(link) if link is not None else None
+
+
+def add_to_manifest(*, shipment, extras):
+    """Give the crossing manifest the buyer's live receipt link (subscribed to `pdf.manifest_extras`)."""
+    url = active_link_url(shipment.id)
+    if url:
+        extras["receipt_url"] = url

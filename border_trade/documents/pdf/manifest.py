@@ -6,6 +6,8 @@ the shipment's papers with their numbers and expiry, flagged when a paper lapses
 
 from __future__ import annotations
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
@@ -48,7 +50,10 @@ LABELS = {
     "none": N_("None"),
     "driver_signature": N_("Driver: signature and full name"),
     "officer_signature": N_("Gate officer: signature, full name and stamp"),
+    "receipt_qr": N_("For the buyer: scan this code to confirm receipt of the goods, line by line"),
 }
+RECEIPT_QR_SIZE = 30 * mm
+RECEIPT_URL_MAX = 1000
 
 # No. | description | HS | packages | gross kg | quantity passed | confirmation
 _GOODS = [7 * mm, None, 17 * mm, 20 * mm, 22 * mm, 24 * mm, 34 * mm]
@@ -180,4 +185,21 @@ def story(data: DocumentData) -> list[Flowable]:
         )
     )
     story += [Spacer(1, 4 * mm), KeepTogether(signatures)]
+    if data.receipt_url:
+        story += [Spacer(1, 4 * mm), KeepTogether(receipt_code(data))]
     return story
+
+
+def receipt_code(data: DocumentData) -> Table:
+    """The buyer's receipt link as a second QR code, labelled in the document's languages, with its address."""
+    drawing = ""
+    if len(data.receipt_url) <= RECEIPT_URL_MAX:  # a real link is ~70 characters; a QR code holds at most ~2300
+        widget = QrCodeWidget(data.receipt_url, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        scale = [RECEIPT_QR_SIZE / (x1 - x0), 0, 0, RECEIPT_QR_SIZE / (y1 - y0), 0, 0]
+        drawing = Drawing(RECEIPT_QR_SIZE, RECEIPT_QR_SIZE, transform=scale)
+        drawing.add(widget)
+    text = [*cell(data.label("receipt_qr"), "body", bold=True), *cell([data.receipt_url], "small")]
+    table = Table([[drawing, text]], colWidths=[RECEIPT_QR_SIZE + 4 * mm, None], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BOX", (0, 0), (-1, -1), 0.4, GRID)]))
+    return table

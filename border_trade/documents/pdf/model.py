@@ -146,6 +146,7 @@ class DocumentData:
     contract_no: str = ""
     papers: tuple[Paper, ...] = ()
     issued_retroactively: bool = False
+    receipt_url: str = ""  # the buyer's receipt link (crossing manifest, #18): printed as a second QR code when set
 
     def label(self, key: str, **params: str | int | Texts) -> Texts:
         """Return a label in each language, its %-placeholders filled; a Texts value gives one text per language."""
