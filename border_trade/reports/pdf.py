@@ -56,9 +56,10 @@ LABELS = {
     "gross_kg": N_("Gross weight (kg)"),
     "value_usd": N_("Value (USD)"),
     "value_vnd": N_("Value (VND)"),
-    "export_value": N_("Export value (USD)"),
-    "import_value": N_("Import value (USD)"),
-    "balance": N_("Balance, export − import (USD)"),
+    # under the value (USD): each direction's share of it and the balance (export − import)
+    "export_value": N_("Export"),
+    "import_value": N_("Import"),
+    "balance": N_("Balance (USD)"),
     "gate": N_("Gate"),
     "total": N_("Total"),
     "no": N_("No."),
