@@ -96,6 +96,7 @@ def register_blueprints(app):
     from .fleet.views import blp as fleet_views
     from .gates.views import blp as gates_views
     from .notifications.views import blp as notifications_views
+    from .origin.views import blp as origin_views
     from .products.views import blp as products_views
     from .quotas.views import blp as quotas_views
     from .receipts.views import blp as receipts_views
@@ -120,6 +121,7 @@ def register_blueprints(app):
     app.register_blueprint(quotas_views)
     app.register_blueprint(customs_views)
     app.register_blueprint(receipts_views)
+    app.register_blueprint(origin_views)
     register_api(app)
 
 

@@ -22,6 +22,7 @@ from .extensions import api, csrf
 from .fleet.api import blp as fleet_api
 from .gates.api import blp as gates_api
 from .notifications.api import blp as notifications_api
+from .origin.api import blp as origin_api
 from .products.api import blp as products_api
 from .quotas.api import blp as quotas_api
 from .receipts.api import PUBLIC_RECEIPT_ENDPOINTS
@@ -51,6 +52,7 @@ BLUEPRINTS = (
     quotas_api,
     customs_api,
     receipts_api,
+    origin_api,
 )
 PUBLIC_ENDPOINTS.add(PUBLIC_BOARD_ENDPOINT)  # the e-queue's public gate board (#17): no token
 PUBLIC_ENDPOINTS.update(PUBLIC_RECEIPT_ENDPOINTS)  # the buyer's receipt (#18): the token in the path is the key

@@ -4,8 +4,11 @@ from .documents.pdf_data import MANIFEST_EXTRAS
 from .equeue.calls import BOOKING_CALLED
 from .events import DOCUMENT_REGISTERED, SHIPMENT_STATUS_CHANGED, subscribe
 from .notifications.calls import notify_booking_called
+from .notifications.origin import notify_einvoice_due, notify_origin_follow_up
 from .notifications.receipts import notify_receipt
 from .notifications.webhooks import enqueue_receipt, enqueue_status_change
+from .origin.jobs import EINVOICE_DUE, ORIGIN_FOLLOW_UP
+from .origin.services import on_status_changed as set_einvoice_due
 from .receipts.links import add_to_manifest
 from .receipts.services import RECEIPT_CONFIRMED
 from .shipments.services.documents import add_document_to_timeline
@@ -19,6 +22,9 @@ def register_subscriptions(app):
     subscribe(app, RECEIPT_CONFIRMED, enqueue_receipt)  # and its webhooks, once each
     subscribe(app, MANIFEST_EXTRAS, add_to_manifest)  # the receipt link as the manifest's second QR code
     subscribe(app, BOOKING_CALLED, notify_booking_called)
+    subscribe(app, SHIPMENT_STATUS_CHANGED, set_einvoice_due)  # a cleared export's e-invoice due day (#18)
+    subscribe(app, ORIGIN_FOLLOW_UP, notify_origin_follow_up)
+    subscribe(app, EINVOICE_DUE, notify_einvoice_due)
 
 
 def _queue_webhooks(*, shipment, event, now):

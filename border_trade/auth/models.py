@@ -43,6 +43,8 @@ class Organisation(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(300))
     email: Mapped[str | None] = mapped_column(sa.String(200))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
+    # ATIGA self-certification (#18): the certified exporter's authorisation code prints the origin declaration
+    certified_exporter_code: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     province: Mapped[Province | None] = relationship()

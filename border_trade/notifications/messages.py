@@ -15,6 +15,8 @@ KINDS = {
     "booking_called": _l("A booked truck is called to the gate"),  # e-queue (#17)
     "receipt_delivered": _l("A shipment was received"),  # receipt by the buyer (#18)
     "receipt_discrepancy": _l("A shipment was delivered with a discrepancy"),
+    "origin_follow_up": _l("No answer yet on an origin proof"),  # origin proof (#18)
+    "einvoice_due": _l("An export's e-invoice is due"),  # e-invoice deadline (#18)
 }
 
 
@@ -92,6 +94,14 @@ def render(kind, params):
     if kind == "receipt_discrepancy":
         return _("Shipment %(reference)s was delivered with a discrepancy on goods lines %(lines)s.",
                  reference=p.get("reference", ""), lines=p.get("lines", ""))  # fmt: skip
+    if kind == "origin_follow_up":
+        return _("The importing customs has not yet answered on the origin proof %(proof)s of shipment %(reference)s, "
+                 "crossed on %(date)s: record whether it was utilised or rejected.",
+                 proof=p.get("proof", ""), reference=p.get("reference", ""), date=p.get("date", ""))  # fmt: skip
+    if kind == "einvoice_due":
+        return _("The e-invoice of shipment %(reference)s, cleared on %(cleared)s, is due by %(date)s: issue it and "
+                 "record its form, series and number.",
+                 reference=p.get("reference", ""), cleared=p.get("cleared", ""), date=p.get("date", ""))  # fmt: skip
     return str(KINDS.get(kind, kind))
 
 

@@ -14,6 +14,7 @@ from ..equeue.services import release_unconfirmed
 from ..extensions import db
 from ..notifications.services import notify, send_pending_emails
 from ..notifications.webhooks import deliver_due
+from ..origin.jobs import follow_up_origin_proofs, remind_einvoices_due
 from ..products.models import Product
 from ..shipments.models import Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.services.common import add_status_event, current_documents, document_facts, facts_of
@@ -247,4 +248,6 @@ JOBS = {
     "heartbeat": (heartbeat, {"trigger": "interval", "minutes": 5}),
     "release_unconfirmed_bookings": (release_unconfirmed, {"trigger": "cron", "hour": 18, "minute": 0}),
     "late_calls": (mark_late_calls, {"trigger": "interval", "minutes": 1}),
+    "origin_follow_up": (follow_up_origin_proofs, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
+    "einvoice_due": (remind_einvoices_due, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
 }
