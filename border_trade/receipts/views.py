@@ -1,7 +1,7 @@
 """The receipt pages: the buyer's public page `/receipt/<token>` (Khmer first, a phone in the hand, no account) and
 the Vietnamese importer's confirmation of an import in the app (`/shipments/<id>/receipt`), one form for both."""
 
-from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
@@ -15,7 +15,7 @@ from ..shipments.models import Direction, ShipmentStatus
 from ..types import utcnow
 from . import services
 from .api import receipt_rate_limit
-from .links import link_for_token
+from .links import active_link_url, create_link, link_for_token
 from .models import Condition
 from .photos import TooLarge
 from .schemas import ReceiptInSchema
@@ -30,7 +30,12 @@ class ReceiptForm(FlaskForm):
 
 @blp.app_context_processor
 def receipt_helpers():
-    return {"receipt_of": services.receipt_of, "describe": describe}
+    return {
+        "receipt_of": services.receipt_of,
+        "receipt_link_of": active_link_url,
+        "receipt_link_form": lambda: ReceiptForm(formdata=None),
+        "describe": describe,
+    }
 
 
 def describe(item, lang):
@@ -85,6 +90,20 @@ def in_app(shipment_id):
             lambda data, photos: services.confirm_in_app(user, shipment.id, data, photos=photos),
         )
     return _render(shipment, action, photo_url, public=False)
+
+
+@blp.route("/shipments/<int:shipment_id>/receipt-link", methods=["POST"])
+@requires("shipment.write")
+def make_link(shipment_id):
+    """Make (or replace) the buyer's receipt link of a crossed export from its page; the page then shows it."""
+    if not ReceiptForm().validate_on_submit():
+        raise Invalid(_("The form expired; reload the page and try again."))
+    create_link(me(), shipment_id, now=utcnow())
+    flash(
+        _("The receipt link is ready: send it to the buyer, or print the crossing manifest with its QR code."),
+        "success",
+    )
+    return redirect(url_for("shipments.detail", shipment_id=shipment_id, _anchor="receipt-summary"))
 
 
 @blp.route("/shipments/<int:shipment_id>/receipt/photos/<int:photo_id>")

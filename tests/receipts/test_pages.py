@@ -161,3 +161,25 @@ def test_an_export_is_not_confirmed_in_the_app(login_as, trader, crossed):
     response = client.post(f"/shipments/{crossed.id}/receipt", data=form())
     assert response.status_code == 409
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Receipt)) == 0
+
+
+# --- the trader makes the link from the shipment page -------------------------------------------------------------
+
+
+def test_the_trader_makes_the_link_from_the_shipment_page_and_sees_it(login_as, trader, crossed):
+    client = login_as(trader)
+    page = client.get(f"/shipments/{crossed.id}").get_data(as_text=True)
+    assert 'id="receipt-link-make"' in page and 'id="receipt-link-url"' not in page
+    response = client.post(f"/shipments/{crossed.id}/receipt-link")
+    assert response.status_code == 302
+    page = client.get(f"/shipments/{crossed.id}").get_data(as_text=True)
+    url = re.search(r'id="receipt-link-url" value="([^"]+)"', page).group(1)
+    token = url.rsplit("/", 1)[1]
+    assert client.get(f"/receipt/{token}").status_code == 200
+    assert 'id="receipt-link-new"' in page
+
+
+def test_only_the_trader_makes_the_link_from_the_page(login_as, crossed):
+    assert login_as(make_user(Role.EXPORTER)).post(f"/shipments/{crossed.id}/receipt-link").status_code == 404
+    assert login_as(Role.GATE_OFFICER).post(f"/shipments/{crossed.id}/receipt-link").status_code == 403
+    assert login_as(Role.ADMIN).post(f"/shipments/{crossed.id}/receipt-link").status_code == 403
