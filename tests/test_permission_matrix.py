@@ -33,6 +33,7 @@ from border_trade.types import utcnow
 from tests.customs import matrix as customs
 from tests.equeue import matrix as equeue
 from tests.factories import PASSWORD, get_gate, get_province, make_product, make_shipment, make_user
+from tests.origin import matrix as origin
 from tests.receipts import matrix as receipts
 
 ACTORS = (
@@ -461,6 +462,19 @@ MATRIX = {
     ),
     ("GET", "/api/v1/shipments/<id_or_reference>/acdd"): row(
         lambda w, a: get(customs.path(w, "acdd")), expect(200, viewer=403, **SHIPMENT_VISIBLE)
+    ),
+    # origin proof and e-invoice (#18): the trader writes (from submitted on); whoever sees the shipment reads
+    ("PUT", "/api/v1/shipments/<id_or_reference>/origin-proof"): row(
+        lambda w, a: send(origin.path(w, "origin-proof"), origin.PROOF), expect(403, exporter=201, **SHIPMENT_VISIBLE)
+    ),
+    ("GET", "/api/v1/shipments/<id_or_reference>/origin-proof"): row(
+        lambda w, a: get(origin.recorded_proof(w)), expect(200, **SHIPMENT_VISIBLE)
+    ),
+    ("PUT", "/api/v1/shipments/<id_or_reference>/e-invoice"): row(
+        lambda w, a: send(origin.path(w, "e-invoice"), origin.EINVOICE), expect(403, exporter=201, **SHIPMENT_VISIBLE)
+    ),
+    ("GET", "/api/v1/shipments/<id_or_reference>/e-invoice"): row(
+        lambda w, a: get(origin.recorded_einvoice(w)), expect(200, **SHIPMENT_VISIBLE)
     ),
 }
 

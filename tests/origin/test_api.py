@@ -93,7 +93,14 @@ def test_the_denials(client, db, headers, exporter, shipment):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("form", "0"), ("form", "12"), ("series", "K26"), ("series", "Z26TAB"), ("number", "123456789"), ("number", "12a")],
+    [
+        ("form", "0"),
+        ("form", "12"),
+        ("series", "K26"),
+        ("series", "Z26TAB"),
+        ("number", "123456789"),
+        ("number", "12a"),
+    ],
 )
 def test_the_einvoice_fields_are_checked(client, headers, shipment, field, value):
     body = {"form": "7", "series": "K26XAB", "number": "123", "issued_on": "2026-12-01"} | {field: value}
