@@ -9,6 +9,7 @@ from ..i18n import localized
 from ..types import utcnow
 from . import board as boards
 from .calls_api import board_rate_limit
+from .slots import local_today
 
 blp = Blueprint("board", __name__)
 REFRESH_SECONDS = 60
@@ -20,7 +21,13 @@ BOARD_LANGUAGES = ("km", "vi", "en")  # the switch shows Khmer first: most drive
 def page(code):
     """Show a gate's board to drivers."""
     gate = get_gate_or_404(code)
-    figures = boards.board(gate, utcnow())
+    now = utcnow()
+    figures = boards.board(gate, now)
+    # a slot of today shows its times only; another day's shows its date too
+    other_day = {
+        key: slot is not None and local_today(slot["start"]) != local_today(now)
+        for key, slot in figures["next_free_slot"].items()
+    }
     return (
         render_template(
             "equeue/board.html",
@@ -29,6 +36,7 @@ def page(code):
             board=figures,
             refresh=REFRESH_SECONDS,
             board_languages=BOARD_LANGUAGES,
+            other_day=other_day,
         ),
         200,
         {"Cache-Control": "no-store"},
