@@ -22,7 +22,7 @@ def type_code_choices(direction, language):
 class DeclarationForm(FlaskForm):
     number = StringField(
         _l("Declaration number"),
-        description=_l("12 digits: an export declaration's starts with 3, an import declaration's with 1"),
+        description=_l("12 digits: 3… for an export, 1… for an import"),
         render_kw={"maxlength": 12, "inputmode": "numeric", "autocomplete": "off"},
     )
     type_code = SelectField(_l("Type code"), validate_choice=False)

@@ -29,7 +29,7 @@ class DeclarationInSchema(BaseSchema):
     def _times(self, data, **kwargs):
         registered, cleared = data.get("registered_at"), data.get("cleared_at")
         if data.get("status") is DeclarationStatus.CLEARED and cleared is None:
-            raise ValidationError(_l("Give the clearance time of a cleared declaration."), "cleared_at")
+            raise ValidationError(_l("Give the clearance time of a cleared customs declaration."), "cleared_at")
         if registered and cleared and cleared < registered:
             raise ValidationError(_l("The clearance time is before the registration time."), "cleared_at")
 

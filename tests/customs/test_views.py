@@ -46,8 +46,9 @@ def test_errors_are_shown_on_their_fields(login_as, db, exporter, shipment):
     assert "A11 is a type code for imports; this shipment is an export." in text
     assert text.count("invalid-feedback") >= 2
     cleared = client.post(f"{page(shipment)}?lang=en", data=FORM | {"status": "cleared"})
-    assert cleared.status_code == 422 and "Give the clearance time of a cleared declaration." in cleared.get_data(
-        as_text=True
+    assert (
+        cleared.status_code == 422
+        and "Give the clearance time of a cleared customs declaration." in cleared.get_data(as_text=True)
     )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CustomsDeclaration)) == 0
 
