@@ -18,7 +18,7 @@ from ..reference import Currency, rate_on
 from .models import Document, DocumentType, PdfKind
 from .pdf import form_d, invoice, layout, manifest, packing_list
 from .pdf.formats import LOCAL_TZ
-from .pdf.model import DocumentData, Line, Paper, Party, Totals, Transport
+from .pdf.model import DocumentData, Line, OriginDeclaration, Paper, Party, Totals, Transport
 
 BUILDERS = {
     PdfKind.COMMERCIAL_INVOICE: invoice,
@@ -163,6 +163,11 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
             for document in papers
         ),
         receipt_url=extras.get("receipt_url", ""),
+        origin_declaration=(
+            OriginDeclaration(code=organisation.certified_exporter_code, country="Viet Nam")
+            if kind is PdfKind.COMMERCIAL_INVOICE and not inbound and organisation.certified_exporter_code
+            else None
+        ),
     )
 
 

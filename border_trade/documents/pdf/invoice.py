@@ -9,7 +9,7 @@ from ...pdf.cells import cell, labelled
 from .blocks import OcopMark, columns, fractions, grid, opening
 from .formats import day, decimal, money, money_texts, price
 from .layout import render
-from .model import N_, DocumentData, Line
+from .model import N_, DocumentData, Line, printed_criterion
 
 KIND = "commercial-invoice"
 LABELS = {
@@ -25,7 +25,18 @@ LABELS = {
     "value_usd": N_("Equivalent in USD"),
     "rate": N_("Exchange rate: 1 %(currency)s = %(rate)s VND"),
     "seller_signature": N_("For the seller: signature, full name and seal"),
+    "od_title": N_("Origin declaration (ATIGA self-certification)"),
+    "od_criterion": N_("Origin criterion"),
+    "od_fob": N_("FOB"),
 }
+# ATIGA self-certification: the wording of the ASEAN-wide Self-Certification's indicative origin declaration format
+# (OCP Annex 8, rules 12A–12D; the AWSC guidebook's "Indicative Format of Original Origin Declaration"). Printed in
+# English, the language the declaration is given in.
+ORIGIN_DECLARATION = (
+    "The exporter of the product(s) covered by this document (Certified Exporter Authorisation code: %(code)s) "
+    "declares that, except where otherwise clearly indicated, the product(s) satisfy the Rules of Origin to be "
+    "considered as originating goods under ATIGA (ASEAN country of origin: %(country)s)."
+)
 
 # No. | description | HS | unit | quantity | unit price | amount
 _WIDTHS = [7 * mm, None, 18 * mm, 11 * mm, 17 * mm, 19 * mm, 26 * mm]
@@ -120,5 +131,33 @@ def story(data: DocumentData) -> list[Flowable]:
         *opening(data, terms),
         items,
         Spacer(1, 3 * mm),
+        *origin_declaration(data),
         KeepTogether(closing),
     ]
+
+
+def origin_declaration(data: DocumentData) -> list[Flowable]:
+    """The certified exporter's origin declaration and its table (none unless the data carries one)."""
+    declaration = data.origin_declaration
+    if declaration is None:
+        return []
+    lang = data.languages[0]
+    header = [cell(data.label(key), "label", bold=True) for key in ("description", "hs_code", "od_criterion")]
+    header += [cell(data.label(key), "label", bold=True, align="right") for key in ("quantity", "od_fob")]
+    rows = [header]
+    for line in data.lines:
+        rows.append(
+            [
+                cell(line.description),
+                line.hs6,
+                printed_criterion(line.origin_criterion) or "—",
+                f"{decimal(line.quantity, lang)} {line.unit}",
+                money(line.fob_value, data.totals.currency, lang)
+                if line.uses_value_content and line.fob_value
+                else "—",
+            ]
+        )
+    widths = columns([None, 18 * mm, 22 * mm, 28 * mm, 28 * mm])
+    table = grid(rows, widths, header_rows=1, commands=[("ALIGN", (3, 1), (-1, -1), "RIGHT")])
+    text = ORIGIN_DECLARATION % {"code": declaration.code, "country": declaration.country}
+    return [KeepTogether([*cell(data.label("od_title"), bold=True), table, *cell([text]), Spacer(1, 3 * mm)])]

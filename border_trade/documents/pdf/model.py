@@ -117,6 +117,15 @@ class Transport:
 
 
 @dataclass(frozen=True)
+class OriginDeclaration:
+    """A certified exporter's origin declaration (ATIGA self-certification, #18): printed on its commercial invoice
+    with one row per goods line (description, HS, origin criterion, FOB value where RVC applies)."""
+
+    code: str  # the certified exporter's authorisation code
+    country: str  # the ASEAN country of origin, in English as the declaration is worded
+
+
+@dataclass(frozen=True)
 class DocumentData:
     """Everything one PDF shows. ``labels`` maps each label key to its translations, one per language."""
 
@@ -147,6 +156,7 @@ class DocumentData:
     papers: tuple[Paper, ...] = ()
     issued_retroactively: bool = False
     receipt_url: str = ""  # the buyer's receipt link (crossing manifest, #18): printed as a second QR code when set
+    origin_declaration: OriginDeclaration | None = None  # a certified exporter's commercial invoice (#18)
 
     def label(self, key: str, **params: str | int | Texts) -> Texts:
         """Return a label in each language, its %-placeholders filled; a Texts value gives one text per language."""
