@@ -58,6 +58,7 @@ class GateEventSchema(BaseSchema):
 
 class ShipmentStateSchema(BaseSchema):
     reference = fields.String()
+    direction = fields.Enum(Direction, by_value=True)
     status = fields.Enum(ShipmentStatus, by_value=True)
     version = fields.Integer()
     # e-queue (#17), `arrived` only: the arrival's place in today's queue, and the booking it fulfils (none: walk-in)

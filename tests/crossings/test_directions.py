@@ -66,6 +66,7 @@ def test_an_import_takes_the_same_events_at_its_entry_gate(client, officer_auth,
         response = post(client, officer_auth, shipment.reference, name, **extra)
         assert response.status_code == 201, response.json
         assert response.json["shipment"]["status"] == status
+        assert response.json["shipment"]["direction"] == "import"  # the tablet words the crossing by it
     db.session.expire_all()
     stored = db.session.get(Shipment, shipment.id)
     assert stored.status is S.CROSSED and stored.crossed_at is not None and stored.seals == ["KH778899"]

@@ -180,8 +180,8 @@ function renderSelected() {
   var view = projected(item);
   var direction = directionOf(item);
   $("sel-reference").textContent = item.reference;
-  if (item.unknown) {
-    $("sel-direction").hidden = true; // typed or scanned, not in today's queue: its direction is not known here
+  if (item.unknown && !item.direction) {
+    $("sel-direction").hidden = true; // typed or scanned, not in today's queue: its direction is not known yet
   } else {
     dirBadge(direction, $("sel-direction"));
   }
@@ -260,6 +260,9 @@ export function applyAnswer(body) {
     item.events = (item.events || []).concat([
       { event: body.event.event, occurred_at: body.event.occurred_at, lane: body.event.lane },
     ]);
+  }
+  if (body.shipment.direction) {
+    item.direction = body.shipment.direction; // a truck typed or scanned learns its direction from the answer
   }
   item.status = body.shipment.status;
 }

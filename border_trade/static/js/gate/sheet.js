@@ -18,7 +18,7 @@ function openConfirm(name) {
   }
   // the tap is the moment of the event and names it for good: retries reuse this key and this time
   // the direction is kept with the event, so that the outbox words it right even once the truck left the queue
-  var direction = item.unknown ? null : directionOf(item);
+  var direction = item.unknown && !item.direction ? null : directionOf(item);
   draft = { key: newKey(), tapped: serverNow(), event: name, reference: item.reference, direction: direction };
   $("confirm-question").textContent = questionLabel(name, direction);
   $("confirm-reference").textContent = item.reference + (item.plate ? " · " + item.plate : "");
