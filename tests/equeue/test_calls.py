@@ -235,3 +235,19 @@ def test_phone_numbers_in_international_form():
     assert sms.phone_number("+855 12 345 678") == "+85512345678"
     assert sms.phone_number("00855-12-345-678") == "+85512345678"
     assert sms.phone_number("call me") is None and sms.phone_number(None) is None
+
+
+def test_next_may_keep_to_one_direction(client, officer_auth, exporter):
+    from border_trade.enums import Direction
+    from border_trade.shipments.models import Shipment
+
+    export = make_booking(exporter.organisation, today_at("06:00"))
+    inbound = make_booking(exporter.organisation, today_at("07:00"))
+    db.session.get(Shipment, inbound.shipment_id).direction = Direction.IMPORT
+    inbound.direction = Direction.IMPORT
+    db.session.commit()
+    response = call(client, officer_auth, {"direction": "import"})
+    assert response.status_code == 201 and response.json["booking"]["id"] == inbound.id
+    assert call(client, officer_auth, {"direction": "import"}).status_code == 404
+    assert call(client, officer_auth, {"direction": "sideways"}).status_code == 422
+    assert call(client, officer_auth, {}).json["booking"]["id"] == export.id
