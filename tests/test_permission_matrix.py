@@ -476,6 +476,10 @@ MATRIX = {
     ("GET", "/api/v1/shipments/<id_or_reference>/e-invoice"): row(
         lambda w, a: get(origin.recorded_einvoice(w)), expect(200, **SHIPMENT_VISIBLE)
     ),
+    ("PUT", "/api/v1/organisations/<int:organisation_id>/certified-exporter"): row(
+        lambda w, a: send(origin.organisation_path(w), origin.CERTIFIED),
+        expect(403, admin=200, exporter=200, exporter2=404),
+    ),
 }
 
 

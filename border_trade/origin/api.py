@@ -3,7 +3,13 @@
 from ..api import api_user
 from ..api.blueprint import Blueprint
 from . import services
-from .schemas import EInvoiceInSchema, EInvoiceSchema, OriginProofInSchema, OriginProofSchema
+from .schemas import (
+    CertifiedExporterSchema,
+    EInvoiceInSchema,
+    EInvoiceSchema,
+    OriginProofInSchema,
+    OriginProofSchema,
+)
 
 blp = Blueprint("origin_api", __name__, url_prefix="/api/v1", description="Origin proof and e-invoice")
 
@@ -45,3 +51,12 @@ def put_einvoice(data, id_or_reference):
 def get_einvoice(id_or_reference):
     """Show the shipment's e-invoice and, for a cleared export, the day it is due (404 when none)."""
     return services.get_einvoice(api_user(), id_or_reference)
+
+
+@blp.route("/organisations/<int:organisation_id>/certified-exporter", methods=["PUT"])
+@blp.arguments(CertifiedExporterSchema)
+@blp.response(200, CertifiedExporterSchema)
+def put_certified_exporter(data, organisation_id):
+    """Record an organisation's ATIGA certified-exporter authorisation code (admins; an exporter for its own
+    organisation): its commercial invoices then print the origin declaration. Null or empty clears it."""
+    return services.set_certified_exporter_code(api_user(), organisation_id, data.get("certified_exporter_code"))

@@ -62,3 +62,14 @@ class EInvoiceSchema(BaseSchema):
             if rule.effective_from.isoformat() == einvoice.due_source:
                 return {"effective_from": rule.effective_from, "source": rule.source, "unverified": rule.unverified}
         return None
+
+
+class CertifiedExporterSchema(BaseSchema):
+    organisation = fields.Integer(dump_only=True, attribute="id")
+    name = fields.String(dump_only=True)
+    certified_exporter_code = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(max=40),
+        metadata={"description": "The ATIGA certified exporter's authorisation code; null or empty clears it"},
+    )

@@ -223,3 +223,30 @@ def _proof_snapshot(proof):
 def _einvoice_snapshot(einvoice):
     values = {name: getattr(einvoice, name) for name in ("form", "series", "number", "issued_on", "due_on")}
     return {name: (value.isoformat() if isinstance(value, date) else value) for name, value in values.items()}
+
+
+def set_certified_exporter_code(user, organisation_id, code, *, now=None):
+    """Record (or clear, with an empty code) an organisation's certified-exporter authorisation code; commit.
+
+    Admins for any organisation; an exporter for its own (another organisation answers 404); other roles 403.
+    """
+    from ..auth.models import Organisation
+
+    require(user, "shipment.read")
+    if user.role not in (Role.ADMIN, Role.EXPORTER):
+        raise Forbidden(_("You are not allowed to do this."))
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or (user.role is Role.EXPORTER and organisation.id != user.organisation_id):
+        raise NotFound(_("No such organisation."))
+    before = {"certified_exporter_code": organisation.certified_exporter_code}
+    organisation.certified_exporter_code = (code or "").strip() or None
+    record(
+        "origin.certified_exporter",
+        actor=user,
+        object_type="organisation",
+        object_id=organisation.id,
+        before=before,
+        after={"certified_exporter_code": organisation.certified_exporter_code},
+    )
+    db.session.commit()
+    return organisation

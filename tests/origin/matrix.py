@@ -28,3 +28,10 @@ def recorded_einvoice(world):
         db.session.commit()
         world.extra["einvoice"] = einvoice
     return path(world, "e-invoice")
+
+
+CERTIFIED = {"certified_exporter_code": "VN-CE-0042"}
+
+
+def organisation_path(world):
+    return f"/api/v1/organisations/{world.shipment.organisation_id}/certified-exporter"

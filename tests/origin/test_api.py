@@ -118,3 +118,16 @@ def test_the_trader_records_the_einvoice(client, db, headers, shipment):
     assert put(client, headers["officer"], shipment, body, "e-invoice").status_code == 403
     assert put(client, headers["exporter2"], shipment, body, "e-invoice").status_code == 404
     _db.session.rollback()
+
+
+def test_the_certified_exporter_code(client, db, headers, exporter):
+    path = f"/api/v1/organisations/{exporter.organisation_id}/certified-exporter"
+    saved = client.put(path, json={"certified_exporter_code": " VN-CE-0042 "}, headers=headers["exporter"])
+    assert saved.status_code == 200 and saved.json["certified_exporter_code"] == "VN-CE-0042"
+    assert exporter.organisation.certified_exporter_code == "VN-CE-0042"
+    assert client.put(path, json={"certified_exporter_code": "X"}, headers=headers["exporter2"]).status_code == 404
+    assert client.put(path, json={"certified_exporter_code": "X"}, headers=headers["viewer"]).status_code == 403
+    long = client.put(path, json={"certified_exporter_code": "X" * 41}, headers=headers["admin"])
+    assert long.status_code == 422 and "certified_exporter_code" in long.json["errors"]
+    cleared = client.put(path, json={"certified_exporter_code": None}, headers=headers["admin"])
+    assert cleared.status_code == 200 and cleared.json["certified_exporter_code"] is None
