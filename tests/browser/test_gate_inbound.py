@@ -11,12 +11,11 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from border_trade.auth.models import User
-from border_trade.enums import Direction
 from border_trade.extensions import db
 from border_trade.shipments.models import ShipmentStatus
 from tests.browser.test_gate_offline import SEND_TIMEOUT, gate_events, record, watch_errors
 from tests.browser.test_gate_offline import open_gate as open_gate_as_officer
-from tests.factories import get_gate, make_shipment
+from tests.factories import get_gate, make_import
 
 pytestmark = pytest.mark.browser
 
@@ -29,16 +28,11 @@ def inbound_truck(live_server, plate, **overrides):
         trader = db.session.scalar(sa.select(User).where(User.email == "exporter@demo.test"))
         values = dict(
             status=S.SUBMITTED,
-            direction=Direction.IMPORT,
             gate=get_gate("MOC-BAI"),
             planned_crossing_on=datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),
-            consignee_name=None,
-            consignor_name="Battambang Mango Export Co., Ltd.",
-            consignor_country="KH",
             vehicle_plate=plate,
-            items=[{"description_vi": "Xoài tươi", "hs_code": "08045021"}],
         )
-        shipment = make_shipment(trader.organisation, **(values | overrides))
+        shipment = make_import(trader.organisation, **(values | overrides))
         reference = shipment.reference
         db.session.remove()
     return reference

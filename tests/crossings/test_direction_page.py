@@ -12,9 +12,8 @@ from flask_babel import refresh
 
 from border_trade.auth.models import Role
 from border_trade.shipments.models import ShipmentStatus
-from tests.crossings.test_directions import make_import
 from tests.crossings.test_views import json_script
-from tests.factories import get_gate, make_shipment, make_user
+from tests.factories import get_gate, make_import, make_shipment, make_user
 
 S = ShipmentStatus
 

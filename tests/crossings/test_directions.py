@@ -7,28 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from border_trade.auth.models import Role
-from border_trade.enums import Direction
 from border_trade.extensions import db
 from border_trade.shipments.models import Shipment, ShipmentStatus
-from tests.factories import get_gate, make_shipment, make_user
+from tests.factories import get_gate, make_import, make_shipment, make_user
 
 S = ShipmentStatus
-
-
-def make_import(organisation, **overrides):
-    """An import of Cambodian mango entering through Mộc Bài (the factory makes exports)."""
-    values = dict(
-        direction=Direction.IMPORT,
-        consignor_name="Battambang Mango Export Co., Ltd.",
-        consignor_address="Phum Kampong Seima, Battambang",
-        consignor_country="KH",
-        consignee_name=None,
-        vehicle_plate="KH 3A-1234",
-        items=[{"description_vi": "Xoài tươi", "hs_code": "08045021"}],
-    )
-    values.update(overrides)
-    items = values.pop("items")
-    return make_shipment(organisation, items=items, **values)
 
 
 @pytest.fixture
@@ -104,7 +87,7 @@ def test_the_queue_names_each_trucks_direction_and_filters_by_it(client, officer
     }
     assert both["direction"] is None
     item = next(i for i in both["items"] if i["reference"] == inbound.reference)
-    assert item["consignor"] == "Battambang Mango Export Co., Ltd." and item["consignee"] is None
+    assert item["consignor"] == inbound.consignor_name and item["consignee"] is None
     assert item["events"] == []
     only_imports = queue(client, officer_auth, "?direction=import").json
     assert [i["reference"] for i in only_imports["items"]] == [inbound.reference]
