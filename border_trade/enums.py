@@ -47,7 +47,7 @@ class Role(StrEnum):
     def labels(cls):
         return {
             cls.ADMIN: _l("Administrator"),
-            cls.EXPORTER: _l("Exporter"),
+            cls.EXPORTER: _l("Trader"),  # trades in both directions; the API value stays `exporter`
             cls.GATE_OFFICER: _l("Gate officer"),
             cls.PROVINCE_OFFICER: _l("Province officer"),
             cls.VIEWER: _l("Viewer"),

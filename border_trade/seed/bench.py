@@ -19,7 +19,7 @@ from ..extensions import db
 from ..gates.models import Gate, GateType
 from ..shipments.models import Currency, EventKind, ShipmentStatus
 from . import world
-from .bench_catalogue import bench_exporters, bench_products
+from .bench_catalogue import CONSIGNORS, IMPORT_SHARE, INBOUND_GOODS, bench_exporters, bench_products
 from .bulk import BulkWriter, last_reference, update_counters
 from .world import LOCAL, demo_rate, load_rates
 
@@ -130,15 +130,26 @@ class _Plan:
         reference = f"BT-{day.year}-{counters[day.year]:06d}"
 
         lines, net, gross, value = [], Decimal(0), Decimal(0), Decimal(0)
-        chosen = rng.sample(
-            self.products[exporter.id], k=min(len(self.products[exporter.id]), rng.choice((1, 1, 2, 2, 3)))
-        )
-        for position, (product, usd_price) in enumerate(chosen, start=1):
-            quantity = Decimal(rng.choice((100, 200, 300, 400, 500, 800, 1000, 1500, 2000)))
-            price = _price_in(currency, usd_price * Decimal(rng.choice(("0.9", "1", "1", "1.1", "1.25"))), day)
-            line = world.line_values(product, quantity, price, position=position, units_per_package=20)
+        inbound = rng.random() < IMPORT_SHARE  # a truck from Cambodia (bench_catalogue: the share's source)
+        if inbound:
+            currency = Currency.USD  # the seeded imports are priced in dollars, as bulk commodities are
+            goods = rng.choices(INBOUND_GOODS, weights=[g[-1] for g in INBOUND_GOODS])[0]
+            chosen_lines = [world.import_line_values(goods)]
+        else:
+            chosen = rng.sample(
+                self.products[exporter.id], k=min(len(self.products[exporter.id]), rng.choice((1, 1, 2, 2, 3)))
+            )
+            chosen_lines = []
+            for position, (product, usd_price) in enumerate(chosen, start=1):
+                quantity = Decimal(rng.choice((100, 200, 300, 400, 500, 800, 1000, 1500, 2000)))
+                price = _price_in(currency, usd_price * Decimal(rng.choice(("0.9", "1", "1", "1.1", "1.25"))), day)
+                chosen_lines.append(
+                    world.line_values(product, quantity, price, position=position, units_per_package=20)
+                )
+        for line in chosen_lines:
             net, gross, value = net + line["net_weight_kg"], gross + line["gross_weight_kg"], value + line["value"]
             lines.append({"shipment_id": shipment_id, **line})
+        consignor = rng.choice(CONSIGNORS) if inbound else (None, None, None)
         planned = day - timedelta(days=1) if rng.random() < 0.1 else day
         vnd, usd = _totals(value, currency, planned)
         arrival = datetime.combine(day, time(6, 0), LOCAL).astimezone(UTC) + timedelta(minutes=rng.randint(0, 14 * 60))
@@ -148,6 +159,7 @@ class _Plan:
             "reference": reference,
             "organisation_id": exporter.id,
             "status": status.value,
+            "direction": "import" if inbound else "export",
             "regime": "commercial",
             "gate_id": gate.id,
             "planned_crossing_on": planned,
@@ -155,8 +167,12 @@ class _Plan:
             "currency": currency.value,
             "preferential_tariff": rng.random() < 0.7,
             "transhipment": False,
-            "consignee_name": rng.choice(CONSIGNEES),
+            "consignee_name": None if inbound else rng.choice(CONSIGNEES),
             "consignee_country": "KH",
+            "consignor_name": consignor[0],
+            "consignor_address": consignor[1],
+            "consignor_country": "KH" if inbound else None,
+            "consignor_tax_id": consignor[2],
             "vehicle_plate": rng.choice(self.plates),
             "driver_name": rng.choice(DRIVERS),
             "net_weight_kg": net,

@@ -124,3 +124,35 @@ def bench_products(rng, exporters):
         org_id: [(p, prices.get((p.hs_code, p.name_vi), Decimal("2.00"))) for p in items]
         for org_id, items in products.items()
     }, added
+
+
+# Goods Viet Nam buys from Cambodia through the Tây Ninh gates, for the seeded imports: (HS code, Vietnamese,
+# English and Khmer names, usual truck load in kg, illustrative price in USD per kg, relative share of inbound trucks).
+# The goods are those the sources name (VNA/Viet Nam News, 28 Jun 2024, "Việt Nam-Cambodia look forward to $20
+# billion trade": imports "driven by cashew nut, rubber, fruits and vegetables"; Cambodia's exports to Viet Nam
+# "rice, rubber, cashews, cassava, corn, bananas, mangoes", Viet Nam's ambassador, 2024; cassava jams at Xa Mát,
+# vietnamnews.vn, Dec 2025). Prices, loads and shares are ILLUSTRATIVE demo values, not statistics.
+INBOUND_GOODS = [
+    ("07141011", "Sắn lát khô", "Dried cassava chips", "ដំឡូងមីចិតស្ងួត", 30000, "0.24", 30),
+    ("11081400", "Tinh bột sắn", "Cassava starch", "ម្សៅដំឡូងមី", 25000, "0.45", 8),
+    ("08013100", "Hạt điều thô (chưa bóc vỏ)", "Raw cashew nuts, in shell", "គ្រាប់ស្វាយចន្ទីមិនទាន់បក", 20000, "1.20", 18),
+    ("40012210", "Cao su tự nhiên TSNR 10", "Natural rubber TSNR 10", "កៅស៊ូធម្មជាតិ TSNR 10", 20000, "1.60", 14),
+    ("10063099", "Gạo", "Milled rice", "អង្ករ", 25000, "0.55", 8),
+    ("10059099", "Ngô hạt (thức ăn chăn nuôi)", "Maize for feed", "ពោតគ្រាប់", 25000, "0.25", 5),
+    ("08045021", "Xoài tươi", "Fresh mangoes", "ស្វាយស្រស់", 15000, "0.50", 8),
+    ("08039090", "Chuối tươi", "Fresh bananas", "ចេកស្រស់", 15000, "0.35", 5),
+    ("08109010", "Nhãn tươi", "Fresh longans", "មៀនស្រស់", 12000, "0.80", 4),
+]
+# Share of trucks that come in from Cambodia in the seeded data. ILLUSTRATIVE, from the value split of the first half
+# of 2024 (same VNA source): Viet Nam exported about USD 2.5 bn to Cambodia and imported about USD 2.9 bn, so
+# imports were about 54 % of two-way trade; the seeds round this to about half of the trucks (by value the seeded
+# imports weigh more than that: a truck load of rubber or cassava is worth more than one of OCOP goods).
+IMPORT_SHARE = 0.5
+# Cambodian sellers of the seeded imports (names written in Khmer as consignors write them, with their place)
+CONSIGNORS = (
+    ("ក្រុមហ៊ុន កសិផល កំពង់ចាម", "Kampong Cham", "K001-900112233"),
+    ("ក្រុមហ៊ុន ស្វាយចន្ទី ត្បូងឃ្មុំ", "Suong, Tboung Khmum", "K002-900223344"),
+    ("ក្រុមហ៊ុន កៅស៊ូ ក្រចេះ", "Kratie", "K003-900334455"),
+    ("Svay Rieng Agro Trading Co., Ltd.", "Bavet, Svay Rieng", "K004-900445566"),
+    ("ក្រុមហ៊ុន ដំឡូងមី បាត់ដំបង", "Battambang", "K005-900556677"),
+)

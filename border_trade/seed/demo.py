@@ -1,4 +1,4 @@
-"""A realistic demo world: Tây Ninh exporters, a Phnom Penh consignee, rates, users, ~30 shipments."""
+"""A realistic demo world: Tây Ninh traders, a Phnom Penh consignee, rates, users, ~30 exports and ~25 imports."""
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,8 +12,9 @@ from ..equeue.seed import seed_bookings, seed_capacity
 from ..extensions import db
 from ..gates.models import Gate, Province
 from ..products.models import OcopGroup, Product
-from ..shipments.models import EventKind, Lane, ShipmentEvent, ShipmentStatus
+from ..shipments.models import Direction, EventKind, Lane, ShipmentEvent, ShipmentItem, ShipmentStatus
 from . import world
+from .bench_catalogue import CONSIGNORS, INBOUND_GOODS
 from .world import LOCAL, demo_rate, load_rates
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "demo_rate", "load_demo", "load_rates"]  # demo_rate, load_rates: from world
@@ -252,23 +253,70 @@ def load_demo(now=None):
             index,
         )
         summary["shipments"] += 1
+    # as many trucks come in from Cambodia (bench_catalogue.IMPORT_SHARE: about half, with its source), carrying
+    # cassava, cashew, rubber, rice and fruit through the same gates, each trader buying as well as selling
+    for index, status in enumerate(statuses[:-3]):
+        org_key = "melon" if index % 2 == 0 else "ricepaper"
+        gate = gates[("XA-MAT", "MOC-BAI", "XA-MAT", "BINH-HIEP")[index % 4]]  # cassava trucks favour Xa Mát
+        finished = status in (ShipmentStatus.CROSSED, ShipmentStatus.DELIVERED)
+        if finished:
+            crossing_day = today - timedelta(days=rng.randint(3, 120))
+        elif status in (ShipmentStatus.AT_GATE, ShipmentStatus.INSPECTING, ShipmentStatus.HELD, ShipmentStatus.CLEARED):
+            crossing_day = today
+        else:
+            crossing_day = today + timedelta(days=rng.randint(1, 20))
+        _demo_shipment(
+            rng,
+            now,
+            orgs[org_key],
+            None,
+            users["exporter@demo.test" if org_key == "melon" else "exporter2@demo.test"],
+            officers.get(gate.code),
+            gate,
+            None,
+            status,
+            crossing_day,
+            len(statuses) + index,
+            inbound=INBOUND_GOODS[index % len(INBOUND_GOODS)],
+        )
+        summary["shipments"] += 1
     db.session.commit()
     seed_bookings(now)  # the e-queue: tomorrow's bookings of the submitted shipments
     return summary
 
 
-def _demo_shipment(rng, now, org, consignee, exporter, officer, gate, products, status, crossing_day, index):
-    chosen = rng.sample(products, k=min(len(products), rng.randint(1, 3)))
+def _demo_shipment(
+    rng, now, org, consignee, exporter, officer, gate, products, status, crossing_day, index, *, inbound=None
+):
+    """Add one demo shipment: an export of the trader's products, or with `inbound` (an INBOUND_GOODS row) an
+    import of one truck load of those goods from a Cambodian consignor."""
     truck = dict(
         vehicle_plate=f"70H-{rng.randint(100, 999)}.{rng.randint(10, 99)}",
         driver_name=rng.choice(["Nguyễn Văn Tâm", "Trần Minh Đức", "Lê Văn Hậu", "Huỳnh Tấn Lộc"]),
         driver_id_no=f"0720{rng.randint(10000000, 99999999)}",
     )
     lines = []
-    for position, product in enumerate(chosen, start=1):
-        quantity = Decimal(rng.choice([200, 400, 600, 800, 1000, 1500]))
-        price = Decimal(rng.choice(["0.85", "1.20", "1.60", "2.40", "3.10"])) * (2 if product.unit == "PCE" else 1)
-        lines.append(world.goods_line(product, quantity, price, position=position))
+    if inbound is not None:
+        line = world.import_line_values(inbound)
+        del line["product_id"]
+        lines.append(ShipmentItem(**line))
+        name, address, tax_id = CONSIGNORS[index % len(CONSIGNORS)]
+        truck.update(
+            direction=Direction.IMPORT,
+            consignee_name=None,
+            consignor_name=name,
+            consignor_address=address,
+            consignor_country="KH",
+            consignor_tax_id=tax_id,
+            incoterm_place=localized_place(gate),
+            preferential_tariff=False,
+        )
+    else:
+        chosen = rng.sample(products, k=min(len(products), rng.randint(1, 3)))
+        for position, product in enumerate(chosen, start=1):
+            quantity = Decimal(rng.choice([200, 400, 600, 800, 1000, 1500]))
+            price = Decimal(rng.choice(["0.85", "1.20", "1.60", "2.40", "3.10"])) * (2 if product.unit == "PCE" else 1)
+            lines.append(world.goods_line(product, quantity, price, position=position))
     shipment = world.new_shipment(
         organisation=org,
         exporter=exporter,
@@ -341,3 +389,8 @@ def _demo_shipment(rng, now, org, consignee, exporter, officer, gate, products, 
         )
         current = ShipmentStatus.DELIVERED
     shipment.status = current
+
+
+def localized_place(gate):
+    """The place an import is delivered at (DAP): the Vietnamese gate's name."""
+    return gate.name_vi

@@ -18,6 +18,7 @@ from ..documents.services import active_rules
 from ..extensions import db
 from ..shipments.models import (
     Currency,
+    Direction,
     EventKind,
     ExchangeRate,
     ReferenceCounter,
@@ -93,6 +94,31 @@ def line_values(product, quantity, unit_price, *, position=1, units_per_package=
     }
 
 
+def import_line_values(goods, *, position=1, loads=1):
+    """Return the columns of one goods line of an import (no catalogue product): `loads` truck loads of `goods`
+    (a bench_catalogue.INBOUND_GOODS row) at its illustrative price; 1.5 % packaging on top of the net weight."""
+    hs_code, name_vi, name_en, name_km, kilograms, price, _share = goods
+    net = Decimal(kilograms * loads)
+    unit_price = Decimal(price)
+    return {
+        "position": position,
+        "product_id": None,
+        "description_vi": name_vi,
+        "description_km": name_km,
+        "description_en": name_en,
+        "hs_code": hs_code,
+        "quantity": net,
+        "unit": "KGM",
+        "packages": None,
+        "package_type": None,
+        "net_weight_kg": net,
+        "gross_weight_kg": (net * Decimal("1.015")).quantize(Decimal("0.001")),
+        "unit_price": unit_price,
+        "value": (net * unit_price).quantize(Decimal("0.01")),
+        "origin_criterion": "WO",
+    }
+
+
 def goods_line(product, quantity, unit_price, **options):
     """Return `line_values` as a ShipmentItem linked to its product."""
     values = line_values(product, quantity, unit_price, **options)
@@ -101,9 +127,10 @@ def goods_line(product, quantity, unit_price, **options):
 
 
 def new_shipment(*, organisation, exporter, gate, on, lines, consignee=None, reference=None, number=1, **fields):
-    """Build a draft export shipment through `gate` planned for `on`, with its goods lines (ShipmentItems, positions
-    in order) and totals at that day's rates, and add it to the session. `consignee` is an Organisation (its name,
-    address and tax id are copied) or None for the usual Phnom Penh buyer; `fields` override any column."""
+    """Build a draft shipment through `gate` planned for `on`, with its goods lines (ShipmentItems, positions in
+    order) and totals at that day's rates, and add it to the session. `consignee` is an Organisation (its name,
+    address and tax id are copied) or None for the usual Phnom Penh buyer; `fields` override any column (an import:
+    direction=Direction.IMPORT, consignee_name=None and the consignor_* columns)."""
     values = dict(
         reference=reference or next_reference(on.year),
         organisation=organisation,
@@ -205,6 +232,30 @@ def papers_for(shipment, *, issued_on):
         DocumentType.PHYTOSANITARY_CERTIFICATE: (f"KDTV-{invoice[-4:]}", "Chi cục Kiểm dịch thực vật vùng II", 14),
         DocumentType.VETERINARY_CERTIFICATE: (f"TY-{invoice[-4:]}", "Chi cục Thú y vùng VI", 30),
     }
+    if shipment.direction is Direction.IMPORT:  # the seller's papers come from Cambodia; declarations start with 1
+        seller = shipment.consignor_name or exporter
+        known.update(
+            {
+                DocumentType.CUSTOMS_DECLARATION: (
+                    f"10{crossing:%y}{shipment.reference[-6:]:0>8}",
+                    "Chi cục Hải quan khu vực XVII",
+                    15,
+                ),
+                DocumentType.COMMERCIAL_INVOICE: (invoice, seller, None),
+                DocumentType.PACKING_LIST: (f"PL-{invoice}", seller, None),
+                DocumentType.PHYTOSANITARY_CERTIFICATE: (
+                    f"KH-PC-{invoice[-4:]}",
+                    "General Directorate of Agriculture (Cambodia)",
+                    14,
+                ),
+                DocumentType.PLANT_QUARANTINE_REGISTRATION: (
+                    f"ĐK-KDTV-{invoice[-4:]}",
+                    "Chi cục Kiểm dịch thực vật vùng II",
+                    30,
+                ),
+                DocumentType.CO_FORM_D: (f"KH-VN {crossing:%y}/{invoice[-4:]}", "Ministry of Commerce (Cambodia)", 365),
+            }
+        )
     papers = []
     for kind in map(DocumentType, required_documents(shipment)):
         number, issuer, days = known.get(kind, (f"{kind.value.upper()}-{invoice}", exporter, 30))

@@ -17,10 +17,16 @@ from wtforms import (
 )
 
 from ..products.schemas import UNITS
-from .models import Currency, Regime, ShipmentStatus
+from .models import Currency, Direction, Regime, ShipmentStatus
 from .schemas import MAX_ITEMS, ROAD_INCOTERMS
 
 DATE = {"type": "date"}
+
+
+def DIRECTIONS():  # noqa: N802  (a choices callable, like the constants around it)
+    return [SelectChoice(d.value, d.label) for d in Direction]
+
+
 DECIMAL = {"inputmode": "decimal", "autocomplete": "off"}
 EMPTY = SelectChoice("", "—")
 ORIGIN_CRITERIA = ("WO", "RVC40", "CTH", "CTSH", "CC", "SP")
@@ -74,7 +80,12 @@ class ItemForm(Form):
 class ShipmentForm(FlaskForm):
     """A shipment with its goods lines; gate and product choices are set by the view."""
 
-    exit_gate = SelectField(_l("Exit gate"), choices=[], validate_choice=False)
+    direction = SelectField(
+        _l("Direction"), choices=DIRECTIONS, default="export", validate_choice=False, render_kw={"data-direction": ""}
+    )
+    # an export leaves through its exit gate, an import enters through its entry gate (the same gates, two-way)
+    exit_gate = SelectField(_l("Exit gate"), choices=[], validate_choice=False, render_kw={"data-for": "export"})
+    entry_gate = SelectField(_l("Entry gate"), choices=[], validate_choice=False, render_kw={"data-for": "import"})
     planned_crossing_on = StringField(_l("Planned crossing date"), render_kw=DATE)
     regime = SelectField(
         _l("Regime"), choices=lambda: [SelectChoice(r.value, r.label) for r in Regime], validate_choice=False
@@ -97,6 +108,10 @@ class ShipmentForm(FlaskForm):
     consignee_address = StringField(_l("Consignee address"), render_kw={"maxlength": 300})
     consignee_country = StringField(_l("Consignee country"), default="KH", render_kw={"maxlength": 2})
     consignee_tax_id = StringField(_l("Consignee tax id"), render_kw={"maxlength": 40})
+    consignor_name = StringField(_l("Consignor"), render_kw={"maxlength": 200})
+    consignor_address = StringField(_l("Consignor address"), render_kw={"maxlength": 300})
+    consignor_country = StringField(_l("Consignor country"), default="KH", render_kw={"maxlength": 2})
+    consignor_tax_id = StringField(_l("Consignor tax id"), render_kw={"maxlength": 40})
     vehicle_plate = StringField(_l("Truck plate"), render_kw={"maxlength": 20, "placeholder": "70H-123.45"})
     trailer_plate = StringField(_l("Trailer plate"), render_kw={"maxlength": 20})
     driver_name = StringField(_l("Driver"), render_kw={"maxlength": 120})
@@ -120,11 +135,15 @@ class ShipmentFilterForm(FlaskForm):
         choices=lambda: [SelectChoice("", _l("Any status"))] + [SelectChoice(s.value, s.label) for s in ShipmentStatus],
         validate_choice=False,
     )
-    exit_gate = SelectField(_l("Exit gate"), choices=[], validate_choice=False)
+    direction = SelectField(
+        _l("Direction"), choices=lambda: [SelectChoice("", _l("Both directions")), *DIRECTIONS()], validate_choice=False
+    )
+    gate = SelectField(_l("Gate"), choices=[], validate_choice=False)
     date_from = StringField(_l("Crossing from"), render_kw=DATE)
     date_to = StringField(_l("Crossing until"), render_kw=DATE)
     q = StringField(
-        _l("Reference, plate or consignee"), render_kw={"type": "search", "maxlength": 100, "autocomplete": "off"}
+        _l("Reference, plate, consignee or consignor"),
+        render_kw={"type": "search", "maxlength": 100, "autocomplete": "off"},
     )
 
 

@@ -10,7 +10,7 @@ from ..auth.permissions import require
 from ..documents.rules import item_problems
 from ..errors import Conflict, Invalid, flatten_errors
 from ..spreadsheets import hs_code_text, read_rows
-from .models import Shipment
+from .models import Direction, Shipment
 from .queries import visible_shipment_or_404
 from .schemas import MAX_ITEMS, ItemInSchema
 from .services import update_shipment
@@ -20,7 +20,9 @@ from .services.common import facts_of
 from .services.create import replace_items
 from .workflow import EDITABLE
 
-COLUMNS = tuple(ItemInSchema().fields)
+# `direction` (optional: an empty cell or no column means the shipment's own, export for an export) says which way
+# the goods go; a row must go the way its shipment goes (an export's lines cannot land in an import, nor the reverse)
+COLUMNS = (*ItemInSchema().fields, "direction")
 NORMALISE = {"hs_code": hs_code_text}
 ITEM_PATH = re.compile(r"^items\.(\d+)\.(.+)$")
 
@@ -53,14 +55,29 @@ def check_item_rows(user, id_or_reference, rows):
         general.append(_("A shipment holds at most %(max)d goods lines.", max=MAX_ITEMS))
     for row in rows:
         row.data, row.errors = None, {}
+        values = dict(row.values)
+        direction = (values.pop("direction", None) or shipment.direction.value).strip().lower()
+        if direction not in Direction.values():
+            row.errors = {"direction": [_("Write export or import.")]}
+            continue
+        if direction != shipment.direction.value:
+            row.errors = {
+                "direction": [
+                    _("This shipment is an import: leave the cell empty or write import.")
+                    if shipment.direction is Direction.IMPORT
+                    else _("This shipment is an export: leave the cell empty or write export.")
+                ]
+            }
+            continue
         try:
-            row.data = ItemInSchema().load(row.values)
+            row.data = ItemInSchema().load(values)
         except ValidationError as error:
             row.errors = flatten_errors(error.messages)
     loaded = [row for row in rows if row.ok]
     if loaded:
         # a detached copy carrying what the per-item rules look at; it never reaches the session
         trial = Shipment(
+            direction=shipment.direction,
             regime=shipment.regime,
             preferential_tariff=shipment.preferential_tariff,
             transhipment=shipment.transhipment,

@@ -67,7 +67,11 @@ def test_demo_world_is_consistent():
     assert all(DEMO_PASSWORD not in u.password_hash and u.password_hash.startswith("$argon2") for u in users.values())
 
     shipments = db.session.scalars(sa.select(Shipment)).all()
-    assert 25 <= len(shipments) <= 35
+    assert 45 <= len(shipments) <= 65  # about thirty exports and nearly as many imports
+    imports = [s for s in shipments if s.direction.value == "import"]
+    assert 0.35 <= len(imports) / len(shipments) <= 0.6
+    assert all(s.consignor_name and s.consignee_name is None for s in imports)
+    assert {s.status for s in imports} >= {ShipmentStatus.CROSSED, ShipmentStatus.AT_GATE, ShipmentStatus.SUBMITTED}
     statuses = {s.status for s in shipments}
     assert {
         ShipmentStatus.DRAFT,

@@ -149,8 +149,10 @@ def test_the_demo_seed_submits_through_the_factory(app, monkeypatch):
 
 def test_the_bench_seed_builds_its_goods_lines_with_the_factory(monkeypatch):
     calls = _spy(monkeypatch, "line_values")
+    imported = _spy(monkeypatch, "import_line_values")  # the goods lines of the trucks from Cambodia
     summary = seed_bench(30, today=date(2026, 5, 9))
-    assert len(calls) == summary.items == db.session.scalar(sa.select(sa.func.count(ShipmentItem.id)))
+    assert calls and imported
+    assert len(calls) + len(imported) == summary.items == db.session.scalar(sa.select(sa.func.count(ShipmentItem.id)))
 
 
 def test_the_crossing_benchmark_seeds_through_the_factory(app, monkeypatch):

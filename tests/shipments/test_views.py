@@ -94,7 +94,7 @@ def test_list_filters_and_pages(login_as, exporter, exporter2):
     assert client.get("/shipments?status=submitted").text.count("data-reference=") == 1
     assert special.reference in client.get("/shipments?q=999.99").text
     assert special.reference in client.get("/shipments?q=penh mart").text
-    assert client.get("/shipments?exit_gate=XA-MAT").text.count("data-reference=") == 0
+    assert client.get("/shipments?gate=XA-MAT").text.count("data-reference=") == 0
     later = (date.today() + timedelta(days=30)).isoformat()
     assert client.get(f"/shipments?date_from={later}").text.count("data-reference=") == 0
     assert client.get("/shipments?date_from=nonsense").status_code == 200

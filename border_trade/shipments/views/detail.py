@@ -17,7 +17,7 @@ from ...pages import attach_errors, me, requires
 from ...types import ascii_id
 from .. import queries, services
 from ..forms import MoveForm
-from ..models import EventKind, Lane, ShipmentStatus
+from ..models import Direction, EventKind, Lane, ShipmentStatus
 from ..schemas import TransitionSchema
 from ..services import documents as paperwork
 from ..workflow import EDITABLE, exporter_move_allowed
@@ -46,6 +46,9 @@ EVENT_LABELS = {
     "document_registered": _l("Document registered"),
     "document_replaced": _l("Document replaced"),
 }
+# what "crossed" means for an import, on the status badge and on the timeline (the gate tablet says the same)
+ENTERED = _l("Entered Viet Nam")
+DIRECTION_COLOURS = {Direction.EXPORT: "primary", Direction.IMPORT: "warning"}
 LINE_STATUS = {
     "missing": (_l("missing"), "danger"),
     "expired": (_l("expired"), "danger"),
@@ -165,7 +168,9 @@ def _page(user, shipment, *, document_form=None, refused=None, status=200):
         documents=all_documents,
         document_label=lambda value: rules.document_label(value, lang),
         events=queries.timeline(shipment.id),
-        event_label=_event_label,
+        event_label=lambda event: _event_label(event, shipment.direction),
+        status_label=status_label(shipment),
+        direction_colour=DIRECTION_COLOURS,
         lane_label=lambda lane: Lane(lane).label if lane else "",
         moves=[(t, MOVE_LABELS[t]) for t in MOVES if may_move and exporter_move_allowed(shipment.status, t)],
         move_form=MoveForm(formdata=None),
@@ -179,7 +184,16 @@ def _page(user, shipment, *, document_form=None, refused=None, status=200):
     ), status
 
 
-def _event_label(event):
+def status_label(shipment):
+    """The status as the shipment page shows it: an import that crossed has entered Viet Nam."""
+    if shipment.direction is Direction.IMPORT and shipment.status is S.CROSSED:
+        return ENTERED
+    return shipment.status.label
+
+
+def _event_label(event, direction=Direction.EXPORT):
+    if direction is Direction.IMPORT and event.event == "crossed":
+        return ENTERED
     if event.kind is EventKind.STATUS and event.event in ShipmentStatus.values():
         return ShipmentStatus(event.event).label
     return EVENT_LABELS.get(event.event, event.event)

@@ -21,7 +21,7 @@ from ...products.queries import visible_products
 from ...types import ascii_id
 from .. import queries, services
 from ..forms import ItemForm, ShipmentFilterForm, ShipmentForm
-from ..models import HsCode, Shipment, ShipmentStatus
+from ..models import Direction, HsCode, Shipment, ShipmentStatus
 from ..schemas import ShipmentFormSchema
 from ..workflow import EDITABLE
 from .blueprint import blp
@@ -36,6 +36,11 @@ FIELD_OF_PATH = {
     "consignee.address": "consignee_address",
     "consignee.country": "consignee_country",
     "consignee.tax_id": "consignee_tax_id",
+    "consignor": "consignor_name",
+    "consignor.name": "consignor_name",
+    "consignor.address": "consignor_address",
+    "consignor.country": "consignor_country",
+    "consignor.tax_id": "consignor_tax_id",
     "vehicle": "vehicle_plate",
     "vehicle.plate": "vehicle_plate",
     "vehicle.trailer_plate": "trailer_plate",
@@ -43,7 +48,6 @@ FIELD_OF_PATH = {
     "vehicle.driver_id_no": "driver_id_no",
 }
 PLAIN_FIELDS = (
-    "exit_gate",
     "planned_crossing_on",
     "regime",
     "incoterm",
@@ -62,14 +66,15 @@ def index():
     user = me()
     filters = ShipmentFilterForm(request.args)
     gates = db.session.scalars(list_gates_query().order_by(Gate.code)).all()
-    filters.exit_gate.choices = [SelectChoice("", _("Any gate"))] + [
+    filters.gate.choices = [SelectChoice("", _("Any gate"))] + [
         SelectChoice(g.code, f"{g.code} · {localized(g, 'name')}") for g in gates
     ]
     status = filters.status.data if filters.status.data in ShipmentStatus.values() else None
     query = queries.list_shipments_query(
         user,
         status=status,
-        exit_gate=filters.exit_gate.data or None,
+        direction=filters.direction.data if filters.direction.data in Direction.values() else None,
+        gate=filters.gate.data or None,
         date_from=_date_or_error(filters.date_from),
         date_to=_date_or_error(filters.date_to),
         q=(filters.q.data or "").strip()[:100] or None,
@@ -163,7 +168,7 @@ def _shipment_form(user, shipment=None):
     ]
     if shipment is not None and shipment.gate not in gates:
         gates.append(shipment.gate)
-    form.exit_gate.choices = [SelectChoice("", "—")] + [
+    form.exit_gate.choices = form.entry_gate.choices = [SelectChoice("", "—")] + [
         SelectChoice(g.code, f"{localized(g, 'name')} ({g.code})") for g in gates
     ]
     if request.method == "GET":
@@ -188,9 +193,12 @@ def _wants_more_rows(form):
 
 
 def _form_data(shipment):
-    data = {name: getattr(shipment, name) for name in PLAIN_FIELDS if name != "exit_gate"}
+    data = {name: getattr(shipment, name) for name in PLAIN_FIELDS}
+    inbound = shipment.direction is Direction.IMPORT
     data.update(
-        exit_gate=shipment.gate.code,
+        direction=shipment.direction.value,
+        exit_gate="" if inbound else shipment.gate.code,
+        entry_gate=shipment.gate.code if inbound else "",
         regime=shipment.regime.value,
         currency=shipment.currency.value,
         preferential_tariff=shipment.preferential_tariff,
@@ -199,6 +207,10 @@ def _form_data(shipment):
         consignee_address=shipment.consignee_address,
         consignee_country=shipment.consignee_country,
         consignee_tax_id=shipment.consignee_tax_id,
+        consignor_name=shipment.consignor_name,
+        consignor_address=shipment.consignor_address,
+        consignor_country=shipment.consignor_country or "KH",
+        consignor_tax_id=shipment.consignor_tax_id,
         vehicle_plate=shipment.vehicle_plate,
         trailer_plate=shipment.trailer_plate,
         driver_name=shipment.driver_name,
@@ -265,19 +277,26 @@ def _payload(form, user):
         "driver_id_no": _text(form.driver_id_no),
     }
     payload = {name: _text(form[name]) for name in PLAIN_FIELDS}
+    # the form shows both directions' fields; the body names only those of the direction chosen
+    direction = _text(form.direction) or Direction.EXPORT.value
+    gate, party = ("entry_gate", "consignor") if direction == Direction.IMPORT.value else ("exit_gate", "consignee")
     payload.update(
+        {
+            "direction": direction,
+            gate: _text(form[gate]),
+            party: {
+                "name": _text(form[f"{party}_name"]),
+                "address": _text(form[f"{party}_address"]),
+                "country": (_text(form[f"{party}_country"]) or "KH").upper(),
+                "tax_id": _text(form[f"{party}_tax_id"]),
+            },
+        },
         preferential_tariff=bool(form.preferential_tariff.data),
         transhipment=bool(form.transhipment.data),
-        consignee={
-            "name": _text(form.consignee_name),
-            "address": _text(form.consignee_address),
-            "country": (_text(form.consignee_country) or "KH").upper(),
-            "tax_id": _text(form.consignee_tax_id),
-        },
         vehicle=vehicle if any(vehicle.values()) else None,
         items=items,
     )
-    for name in ("regime", "incoterm", "currency"):
+    for name in ("regime", "incoterm", "currency", gate):
         if payload[name] is None:
             del payload[name]
     return payload, rows

@@ -77,3 +77,23 @@
     element.classList.add("d-none");
   });
 })();
+
+// Direction of the shipment form: show the exit gate and consignee of an export, or the entry gate and
+// consignor of an import. Without JavaScript both are shown; the server reads only the chosen direction's.
+(function () {
+  "use strict";
+
+  var select = document.querySelector("select[data-direction]");
+  if (!select) {
+    return;
+  }
+
+  function show() {
+    document.querySelectorAll("[data-direction-only]").forEach(function (element) {
+      element.hidden = element.getAttribute("data-direction-only") !== select.value;
+    });
+  }
+
+  select.addEventListener("change", show);
+  show();
+})();
