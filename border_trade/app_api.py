@@ -28,6 +28,8 @@ from .quotas.api import blp as quotas_api
 from .receipts.api import PUBLIC_RECEIPT_ENDPOINTS
 from .receipts.api import blp as receipts_api
 from .reports.api import blp as reports_api
+from .reports.ocop_api import blp as reports_province_api
+from .province.api import blp as province_api
 from .scheduler.health import blp as health_api
 from .shipments.api import blp as shipments_api
 from .shipments.documents_api import blp as documents_api
@@ -53,6 +55,8 @@ BLUEPRINTS = (
     customs_api,
     receipts_api,
     origin_api,
+    reports_province_api,
+    province_api,
 )
 PUBLIC_ENDPOINTS.add(PUBLIC_BOARD_ENDPOINT)  # the e-queue's public gate board (#17): no token
 PUBLIC_ENDPOINTS.update(PUBLIC_RECEIPT_ENDPOINTS)  # the buyer's receipt (#18): the token in the path is the key

@@ -11,6 +11,7 @@ from .idempotency import IdempotencyKey  # noqa: F401
 from .origin.models import EInvoice, OriginProof  # noqa: F401
 from .notifications.models import Notification, NotificationPreference, Webhook, WebhookDelivery  # noqa: F401
 from .products.models import Product  # noqa: F401
+from .province.models import LinkageGroup, Target  # noqa: F401
 from .quotas.models import QuotaClaim, TariffQuota  # noqa: F401
 from .receipts.models import Receipt, ReceiptLine, ReceiptLink, ReceiptPhoto  # noqa: F401
 from .reference import ExchangeRate, HsCode  # noqa: F401

@@ -23,6 +23,7 @@ ACTIONS = {
     "crossing.record": {Role.GATE_OFFICER},
     "gate.queue": {Role.GATE_OFFICER, Role.ADMIN, Role.PROVINCE_OFFICER, Role.VIEWER},
     "report.read": {Role.ADMIN, Role.PROVINCE_OFFICER, Role.VIEWER},
+    "province.write": {Role.ADMIN, Role.PROVINCE_OFFICER},  # linkage groups and targets of one's own province
     "audit.read": {Role.ADMIN},
     "user.manage": {Role.ADMIN},
     "rules.read": {Role.ADMIN},

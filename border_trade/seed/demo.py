@@ -12,6 +12,7 @@ from ..equeue.seed import seed_bookings, seed_capacity
 from ..extensions import db
 from ..gates.models import Gate, Province
 from ..products.models import OcopGroup, Product
+from ..province.seed import seed_demo_targets
 from ..shipments.models import Direction, EventKind, Lane, ShipmentEvent, ShipmentItem, ShipmentStatus
 from . import world
 from .bench_catalogue import CONSIGNORS, INBOUND_GOODS
@@ -163,6 +164,7 @@ def load_demo(now=None):
     today = now.astimezone(LOCAL).date()
     summary = {"rates": load_rates(today + timedelta(days=30)), "users": 0, "shipments": 0}
     seed_capacity()  # the e-queue of the demo gates (idempotent: a gate with capacity keeps it)
+    seed_demo_targets(today.year)  # the province's workspace (#19): Tây Ninh's targets for this year (idempotent)
     if db.session.scalar(sa.select(User).where(User.email == "admin@demo.test")) is not None:
         db.session.commit()
         return summary

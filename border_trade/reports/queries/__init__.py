@@ -14,6 +14,7 @@ from .base import (
 )
 from .dwell import DWELL_BUCKETS, DwellStats, dwell, dwell_histogram, percentile
 from .goods import GoodsFact, goods_lines
+from .release import truck_days
 from .volume import missing_rates, volume
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "missing_rates",
     "percentile",
     "territory_ids",
+    "truck_days",
     "volume",
 ]
