@@ -87,3 +87,28 @@ def test_the_page_in_khmer_and_vietnamese(login_as, exporter, shipment):
     for lang in ("km", "vi"):
         response = client.get(f"{page(shipment)}?lang={lang}")
         assert response.status_code == 200 and f'lang="{lang}"' in response.get_data(as_text=True)
+
+
+def test_the_papers_form_refuses_a_bad_declaration_number_on_its_field(login_as, db, exporter, shipment):
+    from datetime import date
+
+    from border_trade.documents.models import Document
+
+    client = login_as(exporter)
+    paper = {
+        "type": "customs_declaration",
+        "number": "105254403660",
+        "issued_by": "Chi cục Hải quan cửa khẩu Mộc Bài",
+        "issued_on": date.today().isoformat(),
+        "expires_on": "",
+    }
+    refused = client.post(f"/shipments/{shipment.id}/documents?lang=en", data=paper, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "An export declaration number starts with 3." in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
+    accepted = client.post(
+        f"/shipments/{shipment.id}/documents",
+        data=paper | {"number": "305254403660"},
+        content_type="multipart/form-data",
+    )
+    assert accepted.status_code == 302
