@@ -1,5 +1,6 @@
 """The form of a shipment's customs declaration page; values are checked by the API schema and the services."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
@@ -12,8 +13,11 @@ WHEN = {"type": "datetime-local"}
 
 def type_code_choices(direction, language):
     """The type codes of one direction, for the select (name in the page's language; unverified names marked)."""
+    unconfirmed = _("not confirmed in the legal text")
     return [SelectChoice("", "—")] + [
-        SelectChoice(code.code, f"{code.code} — {code.name(language)}")
+        SelectChoice(
+            code.code, f"{code.code} — {code.name(language)}" + (f" ({unconfirmed})" if code.unverified else "")
+        )
         for code in type_codes().values()
         if code.direction == direction
     ]

@@ -168,6 +168,10 @@ def to_xlsx(handoff):
     head.merge_cells("A1:B1")
     head.row_dimensions[1].height = 45
     head.append([_("Shipment"), handoff.reference])
+    layout = handoff.profile["title"]
+    if handoff.profile.get("unverified"):
+        layout += " — " + _("Column names not confirmed against the customs software's own template.")
+    head.append([_("Column layout"), layout])
     for entry in handoff.profile["header"]:
         value = _shown(entry["field"], handoff.header.get(entry["field"]))
         head.append([entry["label"], value])

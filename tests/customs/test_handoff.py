@@ -44,6 +44,7 @@ def test_the_xlsx_of_a_12_line_shipment(client, big, headers):
     assert NOTICE in head["A1"].value
     assert NOTICE in goods.oddHeader.center.text
     header = {row[0]: row[1] for row in head.iter_rows(min_row=2, values_only=True)}
+    assert "not confirmed against the customs software's own template" in header["Column layout"]
     assert header["Số tờ khai"] == "305254403660" and header["Mã loại hình"] == "B11"
     assert header["Mã số thuế người khai (người xuất/nhập khẩu)"] == "0301234562"
     assert header["Tên đối tác nước ngoài"] == "Angkor Fresh Import Co., Ltd."

@@ -25,6 +25,8 @@ def test_the_trader_records_the_declaration_and_the_shipment_page_shows_it(login
     assert 'id="customs-declaration"' in detail and "Not recorded yet." in detail
     form = client.get(f"{page(shipment)}?lang=en").get_data(as_text=True)
     assert 'value="B11"' in form and 'value="A11"' not in form  # only the export codes for an export
+    assert "B13 — Export of goods that were imported (not confirmed in the legal text)" in form
+    assert "B11 — Export for commercial purposes</option>" in form
     saved = client.post(page(shipment), data=FORM)
     assert saved.status_code == 302
     declaration = db.session.get(CustomsDeclaration, shipment.id)
