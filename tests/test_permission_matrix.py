@@ -35,6 +35,7 @@ from tests.equeue import matrix as equeue
 from tests.factories import PASSWORD, get_gate, get_province, make_product, make_shipment, make_user
 from tests.origin import matrix as origin
 from tests.receipts import matrix as receipts
+from tests.reports import province_matrix as province
 
 ACTORS = (
     "anonymous",
@@ -244,6 +245,13 @@ def if_match(record):
 
 SHIPMENT_VISIBLE = dict(exporter2=404, gate_officer_xamat=404, province_officer_other=404)
 REPORT = expect(403, admin=200, province_officer=200, viewer=200)
+PROVINCE_LIST = expect(403, admin=200, province_officer=200, viewer=200, province_officer_other=200)
+PROVINCE_READ = expect(403, admin=200, province_officer=200, viewer=200, province_officer_other=404)
+
+
+def PROVINCE_WRITE(ok, other):  # noqa: N802 - reads as the constants beside it
+    return {"admin": ok, "province_officer": ok, "province_officer_other": other}
+
 
 MATRIX = {
     # public
@@ -398,6 +406,42 @@ MATRIX = {
     ),
     # reports on TAY-NINH: its officers, viewers and admins; AN-GIANG's officer asks for another province (403)
     ("GET", "/api/v1/reports/volume"): row(lambda w, a: get("/api/v1/reports/volume?province=TAY-NINH"), REPORT),
+    # the province's workspace (#19): OCOP and release times on MOC-BAI; linkage groups and targets of TAY-NINH
+    **{
+        ("GET", f"/api/v1/reports/{name}"): row(
+            lambda w, a, name=name: get(f"/api/v1/reports/{name}?gate=MOC-BAI"), REPORT
+        )
+        for name in ("ocop", "ocop.csv", "ocop.xlsx", "release-times", "release-times.csv", "release-times.xlsx")
+    },
+    ("GET", "/api/v1/linkage-groups"): row(lambda w, a: get("/api/v1/linkage-groups"), PROVINCE_LIST),
+    ("POST", "/api/v1/linkage-groups"): row(
+        lambda w, a: send("/api/v1/linkage-groups", province.GROUP), expect(403, **PROVINCE_WRITE(201, 422))
+    ),
+    ("GET", "/api/v1/linkage-groups/<id:group_id>"): row(lambda w, a: get(province.group_path(w)), PROVINCE_READ),
+    ("PATCH", "/api/v1/linkage-groups/<id:group_id>"): row(
+        lambda w, a: send(province.group_path(w), {"name": "Renamed"}),
+        expect(403, **PROVINCE_WRITE(200, 404)),
+    ),
+    ("DELETE", "/api/v1/linkage-groups/<id:group_id>"): row(
+        lambda w, a: get(province.group_path(w)), expect(403, **PROVINCE_WRITE(204, 404))
+    ),
+    **{
+        ("GET", f"/api/v1/reports/{name}"): row(
+            lambda w, a, name=name: get(f"/api/v1/reports/{name}?group={province.group_id(w)}"), PROVINCE_READ
+        )
+        for name in ("linkage", "linkage.csv", "linkage.xlsx")
+    },
+    ("GET", "/api/v1/targets"): row(lambda w, a: get("/api/v1/targets"), PROVINCE_LIST),
+    ("POST", "/api/v1/targets"): row(
+        lambda w, a: send("/api/v1/targets", province.TARGET), expect(403, **PROVINCE_WRITE(201, 403))
+    ),
+    ("GET", "/api/v1/targets/<id:target_id>"): row(lambda w, a: get(province.target_path(w)), PROVINCE_READ),
+    ("PATCH", "/api/v1/targets/<id:target_id>"): row(
+        lambda w, a: send(province.target_path(w), {"target": "2000"}), expect(403, **PROVINCE_WRITE(200, 404))
+    ),
+    ("DELETE", "/api/v1/targets/<id:target_id>"): row(
+        lambda w, a: get(province.target_path(w)), expect(403, **PROVINCE_WRITE(204, 404))
+    ),
     ("GET", "/api/v1/reports/volume.csv"): row(
         lambda w, a: get("/api/v1/reports/volume.csv?province=TAY-NINH"), REPORT
     ),
