@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..enums import StrEnum, enum_column
 from ..extensions import db
 from ..types import UTCDateTime, Weight, utcnow
+from .ocop import DecisionLevel, OcopProductGroup, is_valid_on
 
 
 class OcopGroup(StrEnum):
@@ -47,6 +48,12 @@ class Product(db.Model):
     ocop_recognised_on: Mapped[date | None]
     ocop_certificate_expires_on: Mapped[date | None]
     ocop_authority: Mapped[str | None] = mapped_column(sa.String(200))
+    # the OCOP register (issue 19): the recognition decision (its number is ocop_certificate_no), its level and
+    # authority, and the Decision 919 product group; ocop_certificate_expires_on is derived from ocop_decision_on
+    ocop_decision_on: Mapped[date | None]
+    ocop_decision_level: Mapped[DecisionLevel | None] = mapped_column(enum_column(DecisionLevel, 20))
+    ocop_decision_authority: Mapped[str | None] = mapped_column(sa.String(200))
+    ocop_product_group: Mapped[OcopProductGroup | None] = mapped_column(enum_column(OcopProductGroup, 40))
     producer: Mapped[str | None] = mapped_column(sa.String(200))
     province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provinces.id"))
     unit: Mapped[str] = mapped_column(sa.String(10), default="PCE")
@@ -65,9 +72,7 @@ class Product(db.Model):
 
     def ocop_valid_on(self, on):
         """Tell whether the OCOP recognition may be printed on a date (36 months, then it lapses)."""
-        return bool(self.ocop_stars) and (
-            self.ocop_certificate_expires_on is None or self.ocop_certificate_expires_on >= on
-        )
+        return is_valid_on(self.ocop_stars, self.ocop_certificate_expires_on, on)
 
     def __repr__(self):
         return f"<Product {self.id} {self.name_vi!r}>"
