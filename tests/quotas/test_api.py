@@ -135,3 +135,14 @@ def test_crossed_uses_once_even_when_replayed_and_returned_releases(client, toke
     assert (row.reserved, row.used, row.remaining) == (Decimal("0.000"), Decimal("20.000"), Decimal("80.000"))
     states = dict(db.session.execute(sa.select(QuotaClaim.shipment_id, QuotaClaim.state)).all())
     assert states == {crossed.id: ClaimState.USED, returned.id: ClaimState.RELEASED}
+
+
+@pytest.mark.parametrize("code", ["KH\x00RICE", "x" * 41, "gạo", " "])
+def test_odd_codes_are_refused_without_a_server_error(client, token_for, quota, trader, payload_import, code):
+    created = client.post("/api/v1/shipments", json=payload_import(under_quota=code), headers=token_for(trader))
+    if code.strip():
+        assert created.status_code == 422 and "under_quota" in created.json["errors"]
+    else:
+        assert created.status_code == 201 and created.json["under_quota"] is None
+    admin = token_for(make_user(Role.ADMIN))
+    assert client.put("/api/v1/quotas/KH%00RICE", json={"quantity": "1"}, headers=admin).status_code == 404
