@@ -24,7 +24,11 @@ def list_products(args):
     user = api_user()
     require(user, "product.read")
     query = queries.list_products_query(
-        user, q=args.get("q"), hs_code=args.get("hs_code"), ocop_group=args.get("ocop_group")
+        user,
+        q=args.get("q"),
+        hs_code=args.get("hs_code"),
+        ocop_group=args.get("ocop_group"),
+        ocop_product_group=args.get("ocop_product_group"),
     )
     return keyset_page(query, [Product.id], limit=args["limit"], cursor=args.get("cursor"))
 

@@ -34,7 +34,7 @@ def check_product_rows(user, rows):
             row.errors = flatten_errors(error.messages)
             continue
         try:
-            apply_fields(Product(organisation_id=user.organisation_id), data)
+            apply_fields(Product(organisation_id=user.organisation_id), data, creating=True)
         except Invalid as error:
             row.errors = {name: [str(m) for m in messages] for name, messages in (error.errors or {}).items()}
             continue
@@ -57,7 +57,7 @@ def import_products(user, rows):
     try:
         for row in rows:
             product = Product(organisation_id=user.organisation_id)
-            apply_fields(product, row.data)
+            apply_fields(product, row.data, creating=True)
             db.session.add(product)
             products.append(product)
         db.session.flush()

@@ -19,7 +19,7 @@ def visible_products(user):
     return query.where(sa.false())
 
 
-def list_products_query(user, *, q=None, hs_code=None, ocop_group=None):
+def list_products_query(user, *, q=None, hs_code=None, ocop_group=None, ocop_product_group=None):
     query = visible_products(user)
     if q:
         pattern = q.strip().lower()
@@ -35,6 +35,8 @@ def list_products_query(user, *, q=None, hs_code=None, ocop_group=None):
         query = query.where(Product.hs_code.startswith(hs_code, autoescape=True))
     if ocop_group:
         query = query.where(Product.ocop_group == ocop_group)
+    if ocop_product_group:
+        query = query.where(Product.ocop_product_group == ocop_product_group)
     return query
 
 

@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from ..api.pagination import PageQuerySchema
 from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, Range
 from .models import OcopGroup
+from .ocop import DecisionLevel, OcopProductGroup
 
 UNITS = ("KGM", "TNE", "LTR", "PCE", "SET", "box", "bag", "carton")
 
@@ -23,6 +24,10 @@ class ProductInSchema(BaseSchema):
     ocop_recognised_on = fields.Date(allow_none=True)
     ocop_certificate_expires_on = fields.Date(allow_none=True)
     ocop_authority = fields.String(allow_none=True, validate=validate.Length(max=200))
+    ocop_decision_on = fields.Date(allow_none=True)
+    ocop_decision_level = fields.Enum(DecisionLevel, by_value=True, allow_none=True)
+    ocop_decision_authority = fields.String(allow_none=True, validate=validate.Length(max=200))
+    ocop_product_group = fields.Enum(OcopProductGroup, by_value=True, allow_none=True)
     producer = fields.String(allow_none=True, validate=validate.Length(max=200))
     province_code = fields.String(allow_none=True, validate=validate.Length(max=20))
     unit = fields.String(load_default="PCE", validate=validate.Length(min=1, max=10))
@@ -57,6 +62,10 @@ class ProductSchema(BaseSchema):
     ocop_recognised_on = fields.Date(allow_none=True)
     ocop_certificate_expires_on = fields.Date(allow_none=True)
     ocop_authority = fields.String(allow_none=True)
+    ocop_decision_on = fields.Date(allow_none=True)
+    ocop_decision_level = fields.Enum(DecisionLevel, by_value=True, allow_none=True)
+    ocop_decision_authority = fields.String(allow_none=True)
+    ocop_product_group = fields.Enum(OcopProductGroup, by_value=True, allow_none=True)
     producer = fields.String(allow_none=True)
     province_code = fields.Function(lambda p: p.province.code if p.province else None, allow_none=True)
     unit = fields.String()
@@ -70,3 +79,4 @@ class ProductQuerySchema(PageQuerySchema):
     q = fields.String(validate=validate.Length(max=100))
     hs_code = fields.String(validate=validate.Length(max=8))
     ocop_group = fields.Enum(OcopGroup, by_value=True)
+    ocop_product_group = fields.Enum(OcopProductGroup, by_value=True)

@@ -12,6 +12,7 @@ from ..reference import HsCode
 from ..versioning import check_version
 from .models import Product
 from .queries import visible_product_or_404
+from .register import check_register
 
 FIELDS = (
     "name_vi",
@@ -24,6 +25,10 @@ FIELDS = (
     "ocop_recognised_on",
     "ocop_certificate_expires_on",
     "ocop_authority",
+    "ocop_decision_on",
+    "ocop_decision_level",
+    "ocop_decision_authority",
+    "ocop_product_group",
     "producer",
     "unit",
     "net_weight_per_unit_kg",
@@ -39,9 +44,11 @@ def snapshot(product):
     }
 
 
-def apply_fields(product, data):
-    """Set a product's fields from checked input; raise Invalid naming each bad field (nothing is committed)."""
-    errors = {}
+def apply_fields(product, data, *, creating=False):
+    """Set a product's fields from checked input; raise Invalid naming each bad field (nothing is committed).
+
+    The OCOP recognition's expiry is derived from its decision date (register.py states the rules)."""
+    errors, expires = check_register(product, data, creating=creating)
     if "hs_code" in data and db.session.get(HsCode, data["hs_code"]) is None:
         errors["hs_code"] = [_("This HS code is not in the catalogue.")]
     if data.get("province_code"):
@@ -53,15 +60,17 @@ def apply_fields(product, data):
     if errors:
         raise Invalid(_("Some fields are invalid."), errors=errors)
     for name in FIELDS:
-        if name in data:
+        if name in data and name != "ocop_certificate_expires_on":
             setattr(product, name, data[name])
+    if expires != product.ocop_certificate_expires_on:
+        product.ocop_certificate_expires_on = expires
 
 
 def create_product(user, data):
     """Add an OCOP product to the user's organisation catalogue."""
     require(user, "product.write")
     product = Product(organisation_id=user.organisation_id)
-    apply_fields(product, data)
+    apply_fields(product, data, creating=True)
     db.session.add(product)
     db.session.flush()
     record("product.create", actor=user, obj=product, after=snapshot(product))
