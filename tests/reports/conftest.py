@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from border_trade.auth.models import Role
+from border_trade.enums import Direction
 from border_trade.shipments.models import (
     Currency,
     EventKind,
@@ -180,3 +181,49 @@ def both_ways(flat_rates, crossed, exporter_org, other_exporter_org, importer_or
         "july": crossed(importer_org, local(2025, 7, 31, 16), gate="MOC-BAI", items=cassava, **imports),
     }
     return made
+
+
+# --- OCOP goods (issue 19) ---------------------------------------------------------------------------------
+
+
+def line(product, quantity="100", price="2.50"):
+    return {
+        "product_id": product.id,
+        "description_vi": product.name_vi,
+        "hs_code": product.hs_code,
+        "quantity": Decimal(quantity),
+        "unit_price": Decimal(price),
+        "net_weight_kg": Decimal(quantity),
+        "gross_weight_kg": Decimal(quantity),
+    }
+
+
+@pytest.fixture
+def ocop_world(flat_rates, crossed, exporter_org, other_exporter_org, importer_org):
+    """August 2025: Tây Ninh melon (4 stars) at MOC-BAI twice, a Long An rice paper (3 stars) at BINH-HIEP with a
+    plain line, an Đồng Tháp mango (5 stars) at DINH-BA; a registered Tây Ninh product never exported; an import
+    of an OCOP product left out; a Tây Ninh melon crossing in July left out."""
+    melon = make_product(exporter_org, name_vi="Dưa lưới", ocop_stars=4, province=get_province("TAY-NINH"))
+    paper = make_product(
+        other_exporter_org, name_vi="Bánh tráng", hs_code="19059080", ocop_stars=3, province=get_province("LONG-AN")
+    )
+    mango = make_product(other_exporter_org, name_vi="Xoài", ocop_stars=5, province=get_province("DONG-THAP"))
+    make_product(exporter_org, name_vi="Mật ong", ocop_stars=3, province=get_province("TAY-NINH"))  # not exported
+    make_product(exporter_org, name_vi="Không OCOP", ocop_stars=None, province=get_province("TAY-NINH"))
+    plain = {"description_vi": "Hàng thường", "quantity": Decimal("10"), "unit_price": Decimal("1.00")}
+    crossed(exporter_org, local(2025, 8, 4), gate="MOC-BAI", items=[line(melon, "400", "9.50")])  # 3800.00
+    crossed(exporter_org, local(2025, 8, 5), gate="MOC-BAI", items=[line(melon, "10", "9.50"), plain])  # 95.00
+    crossed(other_exporter_org, local(2025, 8, 6), gate="BINH-HIEP", items=[line(paper), plain])  # 250.00
+    crossed(other_exporter_org, local(2025, 8, 7), gate="DINH-BA", items=[line(mango, "1000", "0.60")])  # 600.00
+    crossed(
+        importer_org,
+        local(2025, 8, 8),
+        gate="MOC-BAI",
+        items=[line(melon)],
+        direction=Direction.IMPORT,
+        consignor_name="Kampong Cham Agro",
+        consignor_country="KH",
+        consignee_name=None,
+    )
+    crossed(exporter_org, local(2025, 7, 31, 16), gate="MOC-BAI", items=[line(melon)])
+    return {"melon": melon, "paper": paper, "mango": mango}
