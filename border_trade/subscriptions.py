@@ -4,11 +4,13 @@ from .documents.pdf_data import MANIFEST_EXTRAS
 from .equeue.calls import BOOKING_CALLED
 from .events import DOCUMENT_REGISTERED, SHIPMENT_STATUS_CHANGED, subscribe
 from .notifications.calls import notify_booking_called
+from .notifications.ocop import notify_ocop_expiry
 from .notifications.origin import notify_einvoice_due, notify_origin_follow_up
 from .notifications.receipts import notify_receipt
 from .notifications.webhooks import enqueue_receipt, enqueue_status_change
 from .origin.jobs import EINVOICE_DUE, ORIGIN_FOLLOW_UP
 from .origin.services import on_status_changed as set_einvoice_due
+from .products.jobs import OCOP_EXPIRY
 from .receipts.links import add_to_manifest
 from .receipts.services import RECEIPT_CONFIRMED
 from .shipments.services.documents import add_document_to_timeline
@@ -25,6 +27,7 @@ def register_subscriptions(app):
     subscribe(app, SHIPMENT_STATUS_CHANGED, set_einvoice_due)  # a cleared export's e-invoice due day (#18)
     subscribe(app, ORIGIN_FOLLOW_UP, notify_origin_follow_up)
     subscribe(app, EINVOICE_DUE, notify_einvoice_due)
+    subscribe(app, OCOP_EXPIRY, notify_ocop_expiry)  # OCOP recognitions at 90/30 days and lapsed (#19)
 
 
 def _queue_webhooks(*, shipment, event, now):

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..notifications.services import notify, send_pending_emails
 from ..notifications.webhooks import deliver_due
 from ..origin.jobs import follow_up_origin_proofs, remind_einvoices_due
-from ..products.models import Product
+from ..products.jobs import warn_ocop_expiry
 from ..shipments.models import Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.services.common import add_status_event, current_documents, document_facts, facts_of
 
@@ -50,7 +50,7 @@ def _threshold(days_left):
 
 
 def check_expiring_documents(now):
-    """Warn exporters at 30, 7 and 1 day before a paper or OCOP recognition expires, and on expiry.
+    """Warn exporters at 30, 7 and 1 day before a paper expires, and on expiry.
 
     A submitted shipment whose required paper expired before its crossing drops back to ready.
     """
@@ -89,25 +89,7 @@ def check_expiring_documents(now):
             now=now,
         )
     touched += _revert_expired_submissions(now)
-    products = db.session.scalars(
-        sa.select(Product).where(
-            Product.is_archived.is_(False),
-            Product.ocop_stars.is_not(None),
-            Product.ocop_certificate_expires_on <= today + timedelta(days=max(NOTICE_DAYS)),
-        )
-    ).all()
-    for product in products:
-        days_left = (product.ocop_certificate_expires_on - today).days
-        step = _threshold(days_left)
-        if step is None:
-            continue
-        kind = "ocop_expired" if step == 0 else "ocop_expiring"
-        params = {
-            "product": product.name_vi,
-            "date": product.ocop_certificate_expires_on.isoformat(),
-            "days": max(days_left, 0),
-        }
-        touched += notify(_exporters(product.organisation_id), kind, f"{kind}:{product.id}:{step}", params, now=now)
+    # OCOP recognitions: the `ocop_expiry` job (products/jobs.py, at 90 and 30 days and lapsed; #19)
     db.session.commit()
     return touched
 
@@ -250,4 +232,5 @@ JOBS = {
     "late_calls": (mark_late_calls, {"trigger": "interval", "minutes": 1}),
     "origin_follow_up": (follow_up_origin_proofs, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
     "einvoice_due": (remind_einvoices_due, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
+    "ocop_expiry": (warn_ocop_expiry, {"trigger": "cron", "hour": 6, "minute": 10}),  # #19
 }

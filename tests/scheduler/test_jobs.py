@@ -107,7 +107,8 @@ def test_ocop_recognitions_expiring(exporter):
         ocop_certificate_no="2",
         ocop_certificate_expires_on=TODAY + timedelta(days=300),
     )
-    assert jobs.check_expiring_documents(NOW) == 1
+    assert jobs.check_expiring_documents(NOW) == 0  # OCOP recognitions: the ocop_expiry job (#19)
+    assert jobs.JOBS["ocop_expiry"][0](NOW) == 1
     assert notices("ocop_expiring")[0].params["product"] == "Mãng cầu"
 
 
