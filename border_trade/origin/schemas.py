@@ -60,7 +60,11 @@ class EInvoiceSchema(BaseSchema):
 
         for rule in deadline_rules():
             if rule.effective_from.isoformat() == einvoice.due_source:
-                return {"effective_from": rule.effective_from, "source": rule.source, "unverified": rule.unverified}
+                return {
+                    "effective_from": rule.effective_from.isoformat(),
+                    "source": rule.source,
+                    "unverified": rule.unverified,
+                }
         return None
 
 

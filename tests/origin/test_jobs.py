@@ -108,3 +108,20 @@ def test_the_origin_proof_follow_up_after_the_set_days(app, db, exporter):
         assert follow_up_origin_proofs(crossed + timedelta(days=61)) == 0
     finally:
         app.config.pop("ORIGIN_PROOF_FOLLOW_UP_DAYS")
+
+
+def test_the_gate_event_cleared_sets_the_due_day(client, db, people, headers, shipment):
+    import uuid
+
+    for body in ({"event": "arrived"}, {"event": "lane_assigned", "lane": "green"}, {"event": "cleared"}):
+        response = client.post(
+            "/api/v1/gates/MOC-BAI/crossings",
+            json={"shipment": shipment.reference, **body},
+            headers=headers["officer"] | {"Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert response.status_code == 201, response.json
+    einvoice = db.session.get(EInvoice, shipment.id)
+    today = datetime.now(VN).date()
+    assert einvoice.cleared_on == today and einvoice.due_on == einvoice_due_on(today)[0] > today
+    shown = client.get(f"/api/v1/shipments/{shipment.id}/e-invoice", headers=headers["exporter"]).json
+    assert shown["due_on"] == einvoice.due_on.isoformat() and shown["due_rule"]["effective_from"] == "2026-07-01"
