@@ -83,14 +83,15 @@ def evaluate(
         if rule.condition.per_item and not triggering:
             continue
         document, status = _best_document(rule, documents, facts.planned_crossing_on, rules.expiring_within_days)
+        lapsed = _lapsed(rule, facts, triggering, lang)  # OCOP recognitions lapsed before the crossing (#19)
         lines.append(
             RequirementLine(
                 rule=rule.id,
                 document_type=rule.document_type,
                 level=rule.level,
-                required_because=_reason(rule, facts, triggering, rules, lang),
+                required_because=_reason(rule, facts, triggering, rules, lang) + lapsed,
                 items=sorted({item.position for item in triggering}),
-                status=status,
+                status="expired" if lapsed else status,
                 document_id=document.id if document is not None else None,
             )
         )
@@ -111,6 +112,25 @@ def _reason(rule: Rule, facts: ShipmentFacts, triggering: list[ItemFacts], rules
         described.append(phrase.format_map({"position": item.position, "description": description, "hs": hs}))
     values = {"item": "; ".join(described), "plate": facts.vehicle_plate or "", "residents": facts.residents or ""}
     return _pick(rule.reason, lang).format_map(values)
+
+
+def _lapsed(rule: Rule, facts: ShipmentFacts, triggering: list[ItemFacts], lang: str) -> str:
+    """Say which OCOP recognitions lapse before the crossing (their stars are not printed), or nothing (issue 19)."""
+    crossing = facts.planned_crossing_on
+    if not rule.condition.ocop_stars or crossing is None:
+        return ""
+    lapsed = [item for item in triggering if item.ocop_expires_on is not None and item.ocop_expires_on < crossing]
+    with force_locale(lang):
+        return "".join(
+            " "
+            + _(
+                "Goods line %(position)s: its OCOP recognition lapsed on %(date)s, before the crossing, so the "
+                "documents print no OCOP stars; record the renewed recognition on the product.",
+                position=item.position,
+                date=item.ocop_expires_on.isoformat(),
+            )
+            for item in lapsed
+        )
 
 
 def _is_registered(document: DocumentFacts) -> bool:

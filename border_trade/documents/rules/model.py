@@ -38,6 +38,7 @@ class ItemFacts:
     hs_code: str | None = None
     ocop_stars: int | None = None
     origin_criterion: str | None = None
+    ocop_expires_on: date | None = None  # the recognition's last valid day (issue 19); None: not known
     fob_value: Decimal | None = None
 
 

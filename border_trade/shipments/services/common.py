@@ -38,6 +38,7 @@ def facts_of(shipment):
             description=item.description_vi,
             hs_code=item.hs_code,
             ocop_stars=item.product.ocop_stars if item.product is not None else None,
+            ocop_expires_on=item.product.ocop_certificate_expires_on if item.product is not None else None,  # 19
             origin_criterion=item.origin_criterion,
             fob_value=item.fob_value,
         )
