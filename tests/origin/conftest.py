@@ -38,3 +38,6 @@ def headers(people, token_for):
 
 def proof_body(**overrides):
     return {"kind": "e_form_d", "reference": "VN-KH 26/01/00123", "issued_on": None, "status": "issued"} | overrides
+
+
+from tests.notifications.conftest import smtp  # noqa: E402, F401  (the loopback SMTP server of the e-mail tests)

@@ -125,3 +125,21 @@ def test_the_gate_event_cleared_sets_the_due_day(client, db, people, headers, sh
     assert einvoice.cleared_on == today and einvoice.due_on == einvoice_due_on(today)[0] > today
     shown = client.get(f"/api/v1/shipments/{shipment.id}/e-invoice", headers=headers["exporter"]).json
     assert shown["due_on"] == einvoice.due_on.isoformat() and shown["due_rule"]["effective_from"] == "2026-07-01"
+
+
+def test_the_reminder_is_e_mailed_in_the_traders_language(db, exporter, smtp):
+    from border_trade.notifications.services import send_pending_emails
+
+    exporter.locale = "en"
+    shipment = make_shipment(exporter.organisation, status=ShipmentStatus.INSPECTING)
+    clear(db, shipment, at(date(2026, 2, 13), 16))
+    now = at(date(2026, 2, 23))
+    assert remind_einvoices_due(now) == 1
+    assert send_pending_emails(now) == 1
+    [message] = smtp.messages
+    from email import message_from_bytes, policy
+
+    parsed = message_from_bytes(message.content, policy=policy.default)
+    body = parsed.get_body(preferencelist=("plain",)).get_content()
+    assert parsed["Subject"] == "[border-trade] An export's e-invoice is due"
+    assert message.rcpt_tos == [exporter.email] and shipment.reference in body and "2026-02-23" in body
