@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
 
 from .models import OcopGroup
+from .ocop import DecisionLevel, OcopProductGroup
 from .schemas import UNITS
 
 DATE = {"type": "date"}
@@ -14,6 +15,14 @@ DECIMAL = {"inputmode": "decimal", "autocomplete": "off"}
 
 def group_choices():
     return [SelectChoice("", "—")] + [SelectChoice(group.value, group.label) for group in OcopGroup]
+
+
+def product_group_choices():
+    return [SelectChoice("", "—")] + [SelectChoice(group.value, group.label) for group in OcopProductGroup]
+
+
+def level_choices():
+    return [SelectChoice("", "—")] + [SelectChoice(level.value, level.label) for level in DecisionLevel]
 
 
 class ProductForm(FlaskForm):
@@ -34,9 +43,17 @@ class ProductForm(FlaskForm):
     )
     ocop_group = SelectField(_l("OCOP product group"), choices=group_choices, validate_choice=False)
     ocop_certificate_no = StringField(_l("OCOP certificate number"), render_kw={"maxlength": 80})
-    ocop_recognised_on = StringField(_l("Recognised on"), render_kw=DATE)
-    ocop_certificate_expires_on = StringField(_l("Certificate expires on"), render_kw=DATE)
-    ocop_authority = StringField(_l("Recognised by"), render_kw={"maxlength": 200})
+    # the OCOP register (issue 19): the expiry is derived from the decision date, so the form does not ask for it
+    ocop_decision_on = StringField(
+        _l("Date of the recognition decision"),
+        description=_l("The recognition is valid 36 months from this date."),
+        render_kw=DATE,
+    )
+    ocop_decision_level = SelectField(_l("Deciding level"), choices=level_choices, validate_choice=False)
+    ocop_decision_authority = StringField(_l("Deciding authority"), render_kw={"maxlength": 200})
+    ocop_product_group = SelectField(
+        _l("Product group (Decision 919/QĐ-TTg)"), choices=product_group_choices, validate_choice=False
+    )
     producer = StringField(_l("Producer"), render_kw={"maxlength": 200})
     province_code = SelectField(_l("Province"), choices=[], validate_choice=False)
     unit = SelectField(_l("Unit"), choices=[SelectChoice(unit) for unit in UNITS], default="PCE", validate_choice=False)

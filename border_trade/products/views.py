@@ -20,6 +20,7 @@ from ..types import ascii_id
 from . import imports, queries, services
 from .forms import ConfirmForm, ImportForm, ProductForm, ProductSearchForm
 from .models import Product
+from .register import local_today
 from .schemas import ProductInSchema
 
 blp = Blueprint("products", __name__, url_prefix="/products")
@@ -34,9 +35,10 @@ TEXT_FIELDS = (
     "ocop_stars",
     "ocop_group",
     "ocop_certificate_no",
-    "ocop_recognised_on",
-    "ocop_certificate_expires_on",
-    "ocop_authority",
+    "ocop_decision_on",
+    "ocop_decision_level",
+    "ocop_decision_authority",
+    "ocop_product_group",
     "producer",
     "province_code",
     "unit",
@@ -62,6 +64,7 @@ def index():
         may_write=can(user, "product.write"),
         show_organisation=user.organisation_id is None,
         archive_form=ConfirmForm(),
+        today=local_today(),
     )
 
 
@@ -226,4 +229,7 @@ def _form_page(form, error=None, *, product=None, status=200):
     if "csrf_token" in form.errors:
         general.insert(0, _("The form expired; reload the page and try again."))
     hs_codes = db.session.scalars(sa.select(HsCode).order_by(HsCode.code)).all()
-    return render_template("products/form.html", form=form, product=product, general=general, hs_codes=hs_codes), status
+    page = render_template(
+        "products/form.html", form=form, product=product, general=general, hs_codes=hs_codes, today=local_today()
+    )
+    return page, status
