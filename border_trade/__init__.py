@@ -98,8 +98,10 @@ def register_blueprints(app):
     from .notifications.views import blp as notifications_views
     from .origin.views import blp as origin_views
     from .products.views import blp as products_views
+    from .province.views import blp as province_views
     from .quotas.views import blp as quotas_views
     from .receipts.views import blp as receipts_views
+    from .reports.province_views import blp as province_reports_views
     from .reports.views import blp as reports_views
     from .scheduler.views import blp as scheduler_views
     from .shipments.views import blp as shipments_views
@@ -117,6 +119,8 @@ def register_blueprints(app):
     app.register_blueprint(notifications_views)
     app.register_blueprint(scheduler_views)
     app.register_blueprint(reports_views)
+    app.register_blueprint(province_reports_views)
+    app.register_blueprint(province_views)
     app.register_blueprint(verify_views)
     app.register_blueprint(quotas_views)
     app.register_blueprint(customs_views)

@@ -24,12 +24,12 @@ from .gates.api import blp as gates_api
 from .notifications.api import blp as notifications_api
 from .origin.api import blp as origin_api
 from .products.api import blp as products_api
+from .province.api import blp as province_api
 from .quotas.api import blp as quotas_api
 from .receipts.api import PUBLIC_RECEIPT_ENDPOINTS
 from .receipts.api import blp as receipts_api
 from .reports.api import blp as reports_api
 from .reports.ocop_api import blp as reports_province_api
-from .province.api import blp as province_api
 from .scheduler.health import blp as health_api
 from .shipments.api import blp as shipments_api
 from .shipments.documents_api import blp as documents_api
