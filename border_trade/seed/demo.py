@@ -12,6 +12,7 @@ from ..equeue.seed import seed_bookings, seed_capacity
 from ..extensions import db
 from ..gates.models import Gate, Province
 from ..products.models import OcopGroup, Product
+from ..products.seed import record_demo_decision
 from ..province.seed import seed_demo_targets
 from ..shipments.models import Direction, EventKind, Lane, ShipmentEvent, ShipmentItem, ShipmentStatus
 from . import world
@@ -196,6 +197,7 @@ def load_demo(now=None):
                 ocop_authority="UBND tỉnh Tây Ninh",
                 **values,
             )
+            record_demo_decision(product, product.ocop_recognised_on)  # the OCOP register (#19)
             db.session.add(product)
             products[key].append(product)
 
