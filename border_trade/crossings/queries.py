@@ -5,9 +5,14 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from ..customs.models import CustomsDeclaration
 from ..enums import Direction
+from ..equeue.arrivals import EXPECTING
+from ..equeue.models import HOLDING, Booking
 from ..extensions import db
+from ..fleet.models import Vehicle
 from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -38,9 +43,8 @@ def gate_queue(gate, now, search=None, direction=None):
         ),
     )
     query = _narrow(query, search, direction)
-    shipments = list(
-        db.session.scalars(query.order_by(Shipment.arrived_at.is_(None), Shipment.arrived_at, Shipment.id))
-    )
+    order = (Shipment.arrived_at.is_(None), Shipment.arrived_at, Shipment.id)
+    shipments = list(db.session.scalars(query.options(joinedload(Shipment.organisation)).order_by(*order)))
     for shipment in shipments:
         shipment.dwell_minutes = dwell_minutes(shipment.arrived_at, now) if shipment.arrived_at else None
     _attach_gate_events(shipments, gate)
@@ -57,7 +61,8 @@ def recent_crossings(gate, now, search=None, direction=None, limit=RECENT_CROSSI
         Shipment.crossed_at < end,
     )
     query = _narrow(query, search, direction)
-    shipments = list(db.session.scalars(query.order_by(Shipment.crossed_at.desc(), Shipment.id.desc()).limit(limit)))
+    order = (Shipment.crossed_at.desc(), Shipment.id.desc())
+    shipments = list(db.session.scalars(query.options(joinedload(Shipment.organisation)).order_by(*order).limit(limit)))
     for shipment in shipments:
         shipment.dwell_minutes = None
     _attach_gate_events(shipments, gate)
@@ -96,6 +101,56 @@ def _attach_gate_events(shipments, gate):
             by_shipment[event.shipment_id].append(event)
     for shipment in shipments:
         shipment.gate_events = by_shipment.get(shipment.id, [])
+
+
+def _attach_bookings_and_declarations(shipments, gate):
+    """Give each shipment `queue_booking` (its booking at this gate, or None) and `queue_declaration` (its customs
+    declaration, or None): two queries for the whole queue, whatever its length.
+
+    A booking still waiting for its truck comes first (the earliest slot: the one `arrived` will check the plate
+    against), else the one the truck arrived under; cancelled and no-show bookings are not shown.
+    """
+    bookings, declarations = {}, {}
+    ids = [s.id for s in shipments]
+    if ids:
+        rows = db.session.execute(
+            sa.select(Booking, Vehicle.plate)
+            .join(Vehicle, Vehicle.id == Booking.vehicle_id)
+            .where(Booking.shipment_id.in_(ids), Booking.gate_id == gate.id, Booking.status.in_(HOLDING))
+            .order_by(Booking.shipment_id, Booking.slot_start, Booking.id)
+        )
+        for booking, plate in rows:
+            known = bookings.get(booking.shipment_id)
+            if known is None or (known["status"] not in EXPECTING and booking.status in EXPECTING):
+                bookings[booking.shipment_id] = _booking_view(booking, plate)
+        rows = db.session.execute(
+            sa.select(
+                CustomsDeclaration.shipment_id,
+                CustomsDeclaration.number,
+                CustomsDeclaration.type_code,
+                CustomsDeclaration.channel,
+                CustomsDeclaration.status,
+            ).where(CustomsDeclaration.shipment_id.in_(ids))
+        )
+        for shipment_id, number, type_code, channel, status in rows:
+            declarations[shipment_id] = {"number": number, "type_code": type_code, "channel": channel, "status": status}
+    for shipment in shipments:
+        shipment.queue_booking = bookings.get(shipment.id)
+        shipment.queue_declaration = declarations.get(shipment.id)
+
+
+def _booking_view(booking, plate):
+    return {
+        "id": booking.id,
+        "code": booking.code,
+        "slot_start": booking.slot_start,
+        "slot_end": booking.slot_end,
+        "lane_type": booking.lane_type,
+        "status": booking.status,
+        "called_at": booking.called_at,
+        "call_deadline": booking.call_deadline,
+        "plate": plate,
+    }
 
 
 def dwell_minutes(start, end):
@@ -140,12 +195,15 @@ def gate_counters(gate, now):
 def queue_view(gate, now, search=None, direction=None):
     """Return what the queue endpoint and the tablet page show: the queue, today's crossings and the counters."""
     today, _start, _end = local_day_bounds(now)
+    items = gate_queue(gate, now, search, direction)
+    crossed = recent_crossings(gate, now, search, direction)
+    _attach_bookings_and_declarations(items + crossed, gate)
     return {
         "gate": gate.code,
         "date": today,
         "server_time": now,
         "direction": direction,
-        "items": gate_queue(gate, now, search, direction),
-        "recent_crossings": recent_crossings(gate, now, search, direction),
+        "items": items,
+        "recent_crossings": crossed,
         "counters": gate_counters(gate, now),
     }

@@ -4,7 +4,9 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, QuerySchema
+from ..customs.models import DeclarationStatus
 from ..enums import Direction
+from ..equeue.models import BookingStatus, LaneType
 from ..shipments.models import Lane, ShipmentStatus
 from ..shipments.workflow import GATE_EVENTS
 
@@ -80,6 +82,29 @@ class TimelineEventSchema(BaseSchema):
     lane = fields.Enum(Lane, by_value=True, allow_none=True)
 
 
+class QueueBookingSchema(BaseSchema):
+    """A truck's e-queue booking at this gate (issue 17), as the tablet shows and calls it."""
+
+    id = fields.Integer(metadata={"description": 'For POST /gates/{code}/calls {"booking": id}'})
+    code = fields.String(metadata={"description": "The short code on the manifest and sent to the driver"})
+    slot_start = LocalDateTime()
+    slot_end = LocalDateTime()
+    lane_type = fields.Enum(LaneType, by_value=True)
+    status = fields.Enum(BookingStatus, by_value=True)
+    called_at = LocalDateTime(allow_none=True)
+    call_deadline = LocalDateTime(allow_none=True, metadata={"description": "Called: the truck must arrive by then"})
+    plate = fields.String(metadata={"description": "The booked vehicle's plate (canonical spelling)"})
+
+
+class QueueDeclarationSchema(BaseSchema):
+    """A truck's customs declaration (issue 18): number and channel, shown next to the truck."""
+
+    number = fields.String()
+    type_code = fields.String()
+    channel = fields.Enum(Lane, by_value=True, allow_none=True)
+    status = fields.Enum(DeclarationStatus, by_value=True)
+
+
 class QueueItemSchema(BaseSchema):
     id = fields.Integer()
     reference = fields.String()
@@ -102,6 +127,18 @@ class QueueItemSchema(BaseSchema):
     gross_weight_kg = DecimalString(places=3)
     crossed_at = LocalDateTime(allow_none=True)
     version = fields.Integer()
+    booking = fields.Nested(
+        QueueBookingSchema,
+        attribute="queue_booking",
+        allow_none=True,
+        metadata={"description": "Its booking at this gate still waiting or arrived under; null: a walk-in"},
+    )
+    customs_declaration = fields.Nested(
+        QueueDeclarationSchema,
+        attribute="queue_declaration",
+        allow_none=True,
+        metadata={"description": "null until recorded"},
+    )
     events = fields.List(
         fields.Nested(TimelineEventSchema),
         attribute="gate_events",
