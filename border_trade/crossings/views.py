@@ -24,6 +24,7 @@ from ..shipments.workflow import GATE_EVENTS, gate_event_target
 from ..types import utcnow
 from . import queries
 from .schemas import QueueSchema
+from .tablet_texts import equeue_strings
 
 blp = Blueprint("gate", __name__, url_prefix="/gate")
 
@@ -175,6 +176,9 @@ def board(code):
             "offline_worker": url_for("gate.service_worker"),
             "offline_scope": url_for("gate.choose") + "/",
             "crossings_url": url_for("crossings_api.record_crossing", code=gate.code),
+            "calls_url": url_for("equeue_calls_api.call", code=gate.code),
+            # the crossing manifest of a truck: its id replaces 0 (a PDF opened in a new tab)
+            "manifest_url": url_for("pdf_api.download", id_or_reference=0, kind="crossing-manifest"),
             "verify_prefix": "/api/v1/verify/",
             "flow": transition_map(),
             "before_hold": before_hold,
@@ -283,4 +287,5 @@ def page_strings():
         "no_events": _("No gate event is possible in this status."),
         "clock_fast": _("This tablet's clock is %(minutes)s min ahead: event times follow the server's clock."),
         "clock_slow": _("This tablet's clock is %(minutes)s min behind: event times follow the server's clock."),
+        **equeue_strings(),
     }

@@ -7,10 +7,11 @@
 // (tests/crossings/test_gate_assets.py checks it).
 import { renderClock, rememberedSkew } from "./gate/clock.js";
 import { installDirectionSwitch } from "./gate/directions.js";
+import { installCalls, tickCountdowns } from "./gate/equeue.js";
 import { setOnline } from "./gate/notices.js";
 import { keepForOffline } from "./gate/offline.js";
 import { loadOutbox, STORE_KEY } from "./gate/outbox.js";
-import { refreshQueue, render } from "./gate/queue.js";
+import { findItem, refreshQueue, render, select } from "./gate/queue.js";
 import { extractReference } from "./gate/reference.js";
 import { installScanner } from "./gate/scanner.js";
 import { installSearch } from "./gate/search.js";
@@ -28,6 +29,14 @@ function start() {
     installScanner();
     $("retry-now").addEventListener("click", function () {
       flush();
+    });
+    installCalls(function (reference) {
+      refreshQueue().then(function () {
+        if (findItem(reference)) {
+          select(reference); // the called truck, with its deadline
+        }
+      });
+      render();
     });
   }
 
@@ -53,6 +62,7 @@ function start() {
   setInterval(refreshQueue, (config.refresh_seconds || 20) * 1000);
   setInterval(flush, RETRY_MS);
   setInterval(render, 30000); // dwell minutes keep counting between refreshes
+  setInterval(tickCountdowns, 1000); // a called truck's time left to arrive
 
   // exposed for the browser tests and for an operator's console; the page itself does not need it
   var offlineReady = state.online ? keepForOffline() : Promise.resolve(false);

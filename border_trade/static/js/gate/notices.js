@@ -31,6 +31,16 @@ export function showProblem(problem) {
     li.appendChild(el("strong", null, problem.reference + " · " + eventLabel(problem.event, problem.direction)));
   }
   li.appendChild(el("span", "problem-message", problem.message));
+  if (problem.action) {
+    var act = el("button", "btn-big btn-fix", problem.action.label);
+    act.type = "button";
+    act.addEventListener("click", function () {
+      li.remove();
+      $("problems").hidden = !list.children.length;
+      problem.action.run();
+    });
+    li.appendChild(act);
+  }
   var dismiss = el("button", "btn-big btn-dismiss", T.dismiss);
   dismiss.type = "button";
   dismiss.addEventListener("click", function () {
@@ -40,6 +50,24 @@ export function showProblem(problem) {
   li.appendChild(dismiss);
   list.appendChild(li);
   $("problems").hidden = false;
+}
+
+// What a refused event offers besides "Dismiss" (e.g. "Correct the plate" for `arrived`): handlers registered by the
+// modules that know how, asked in turn by sync.js; each returns {label, run} or null.
+var refusalActions = [];
+
+export function onRefusal(handler) {
+  refusalActions.push(handler);
+}
+
+export function refusalAction(entry, answer) {
+  for (var i = 0; i < refusalActions.length; i += 1) {
+    var action = refusalActions[i](entry, answer);
+    if (action) {
+      return action;
+    }
+  }
+  return null;
 }
 
 export function setOnline(online) {

@@ -11,6 +11,7 @@ import {
   renderTimeline,
   statusLabel,
 } from "./directions.js";
+import { cardExtras, manifestLink, renderSelectedExtras } from "./equeue.js";
 import { dwellText, format, T, timeOfDay } from "./i18n.js";
 import { setOnline } from "./notices.js";
 import { loadOutbox, renderOutbox } from "./outbox.js";
@@ -117,10 +118,18 @@ function truckCard(item, done, filter) {
     button.appendChild(el("span", "pending-badge", "⟳ " + view.pending));
   }
   button.appendChild(el("span", "dwell", done ? timeOfDay(item.crossed_at) : dwellText(dwellNow(item))));
+  var extras = cardExtras(item); // booking and customs declaration
+  if (extras) {
+    button.appendChild(extras);
+  }
   button.addEventListener("click", function () {
     select(item.reference);
   });
   li.appendChild(button);
+  var manifest = manifestLink(item);
+  if (manifest) {
+    li.appendChild(manifest);
+  }
   return li;
 }
 
@@ -201,6 +210,7 @@ function renderSelected() {
   note.hidden = !item.unknown;
   note.textContent = item.unknown ? format(T.not_in_queue, { reference: item.reference }) : "";
   renderTimeline(item, readonly ? [] : pendingFor(item.reference));
+  renderSelectedExtras(item);
   if (readonly) {
     return;
   }
@@ -260,6 +270,9 @@ export function applyAnswer(body) {
     item.events = (item.events || []).concat([
       { event: body.event.event, occurred_at: body.event.occurred_at, lane: body.event.lane },
     ]);
+  }
+  if (body.shipment.booking && item.booking && item.booking.code === body.shipment.booking) {
+    item.booking = Object.assign({}, item.booking, { status: "arrived", call_deadline: null });
   }
   if (body.shipment.direction) {
     item.direction = body.shipment.direction; // a truck typed or scanned learns its direction from the answer

@@ -1,17 +1,20 @@
-// The event sheet: a tap on an event's button opens the confirmation dialog (lane, seals, reason, note as the
-// event needs); confirming puts the event in the outbox and sends it. The tap is the moment of the event.
+// The event sheet: a tap on an event's button opens the confirmation dialog (lane, seals, reason, note, and for
+// "arrived" the plate read on the truck, as the event needs); confirming puts the event in the outbox and sends it.
+// The tap is the moment of the event.
 import { isoWithOffset, serverNow } from "./clock.js";
 import { directionOf, eventLabel, questionLabel } from "./directions.js";
 import { T } from "./i18n.js";
-import { toast } from "./notices.js";
+import { onRefusal, toast } from "./notices.js";
 import { enqueue, newKey } from "./outbox.js";
-import { findItem, render } from "./queue.js";
+import { plateFields, plateRefusal, preparePlate } from "./plate.js";
+import { findItem, render, select, selectReference } from "./queue.js";
 import { $, config, state } from "./state.js";
 import { flush } from "./sync.js";
 
 var draft = null;
 
-function openConfirm(name) {
+// `fix` (a refused arrival sent again): {tapped, direction, plate, reason, message}; the new entry keeps the tap time.
+function openConfirm(name, fix) {
   var item = findItem(state.selected);
   if (!item) {
     return;
@@ -19,7 +22,11 @@ function openConfirm(name) {
   // the tap is the moment of the event and names it for good: retries reuse this key and this time
   // the direction is kept with the event, so that the outbox words it right even once the truck left the queue
   var direction = item.unknown && !item.direction ? null : directionOf(item);
-  draft = { key: newKey(), tapped: serverNow(), event: name, reference: item.reference, direction: direction };
+  if (fix && fix.direction) {
+    direction = fix.direction;
+  }
+  var tapped = fix && fix.tapped ? new Date(fix.tapped) : serverNow();
+  draft = { key: newKey(), tapped: tapped, event: name, reference: item.reference, direction: direction };
   $("confirm-question").textContent = questionLabel(name, direction);
   $("confirm-reference").textContent = item.reference + (item.plate ? " · " + item.plate : "");
   $("field-lane").hidden = name !== "lane_assigned";
@@ -27,6 +34,7 @@ function openConfirm(name) {
   $("field-reason").hidden = name !== "held";
   $("field-note").hidden = name !== "held" && name !== "returned";
   $("confirm-form").reset();
+  preparePlate(item, name, fix);
   $("confirm-error").hidden = true;
   $("confirm-ok").className = "btn-big btn-confirm event-" + name;
   $("confirm-ok").textContent = eventLabel(name, direction);
@@ -83,6 +91,13 @@ function confirmDraft() {
     }
     body.reason_code = $("reason").value;
   }
+  if (draft.event === "arrived") {
+    var plate = plateFields(findItem(draft.reference), confirmProblem);
+    if (!plate) {
+      return; // the dialog stays open: the plate is missing, or another vehicle's without a reason
+    }
+    Object.assign(body, plate);
+  }
   if ((draft.event === "held" || draft.event === "returned") && $("note").value.trim()) {
     body.note = $("note").value.trim();
   }
@@ -113,6 +128,24 @@ export function installSheet() {
     confirmDraft();
   });
   $("confirm-cancel").addEventListener("click", closeConfirm);
+  // a refused arrival that names the plate: open the dialog again with what was sent and why it was refused
+  onRefusal(function (entry, answer) {
+    var fix = plateRefusal(entry, answer);
+    if (!fix) {
+      return null;
+    }
+    return {
+      label: T.fix_plate,
+      run: function () {
+        if (findItem(entry.body.shipment)) {
+          select(entry.body.shipment);
+        } else {
+          selectReference(entry.body.shipment);
+        }
+        openConfirm("arrived", Object.assign(fix, { tapped: entry.tapped_at, direction: entry.direction }));
+      },
+    };
+  });
   $("confirm-dialog").addEventListener("cancel", function () {
     draft = null;
   });

@@ -3,7 +3,7 @@
 // a refusal (409, 422, 404, 403...) takes it out and shows why under "Not recorded".
 import { entryDirection, eventLabel } from "./directions.js";
 import { format, T } from "./i18n.js";
-import { setOnline, showProblem, toast } from "./notices.js";
+import { refusalAction, setOnline, showProblem, toast } from "./notices.js";
 import { loadOutbox, removeEntry, updateEntry } from "./outbox.js";
 import { applyAnswer, refreshQueue, render } from "./queue.js";
 import { config, readonly, state } from "./state.js";
@@ -76,7 +76,12 @@ export function flush() {
           applyAnswer(answer.body);
           sent += 1;
           var label = eventLabel(entry.body.event, entryDirection(entry));
-          toast(format(T.sent, { event: label, reference: entry.body.shipment }));
+          var said = format(T.sent, { event: label, reference: entry.body.shipment });
+          var shipment = (answer.body && answer.body.shipment) || {};
+          if (entry.body.event === "arrived" && shipment.walk_in && shipment.queue_number) {
+            said += " " + format(T.queue_number, { num: shipment.queue_number }); // a walk-in's place in the queue
+          }
+          toast(said);
           setOnline(true);
           return next();
         }
@@ -98,6 +103,7 @@ export function flush() {
           event: entry.body.event,
           direction: entryDirection(entry),
           message: format(T.refused, { message: errorText(answer) }),
+          action: refusalAction(entry, answer),
         });
         return next();
       },
