@@ -58,7 +58,8 @@ def create(exporter, payload, **overrides):
 def register(client, shipment, document_type, **overrides):
     data = {
         "type": document_type,
-        "number": f"{document_type[:3].upper()}-001",
+        # a VNACCS export declaration number (12 digits, 3…) for the declaration, any text for the rest
+        "number": "305254403660" if document_type == "customs_declaration" else f"{document_type[:3].upper()}-001",
         "issued_by": "Chi cục Kiểm dịch vùng VI",
         "issued_on": date.today().isoformat(),
         "expires_on": "",
