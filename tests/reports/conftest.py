@@ -205,7 +205,7 @@ def ocop_world(flat_rates, crossed, exporter_org, other_exporter_org, importer_o
     of an OCOP product left out; a Tây Ninh melon crossing in July left out."""
     melon = make_product(exporter_org, name_vi="Dưa lưới", ocop_stars=4, province=get_province("TAY-NINH"))
     paper = make_product(
-        other_exporter_org, name_vi="Bánh tráng", hs_code="19059080", ocop_stars=3, province=get_province("LONG-AN")
+        other_exporter_org, name_vi="Bánh tráng", hs_code="19059070", ocop_stars=3, province=get_province("LONG-AN")
     )
     mango = make_product(other_exporter_org, name_vi="Xoài", ocop_stars=5, province=get_province("DONG-THAP"))
     make_product(exporter_org, name_vi="Mật ong", ocop_stars=3, province=get_province("TAY-NINH"))  # not exported
