@@ -13,7 +13,6 @@ def equeue_strings():
     return {
         "booking_statuses": {status.value: str(label) for status, label in BookingStatus.labels().items()},
         "declaration_statuses": {status.value: str(label) for status, label in DeclarationStatus.labels().items()},
-        "booking_code": _("Booking %(code)s"),
         "walk_in": _("Walk-in (no booking)"),
         "customs_declaration": _("Customs declaration"),
         "manifest": _("Crossing manifest"),
