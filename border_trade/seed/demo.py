@@ -312,7 +312,7 @@ def _demo_shipment(
             consignor_address=address,
             consignor_country="KH",
             consignor_tax_id=tax_id,
-            incoterm_place=localized_place(gate),
+            incoterm_place=gate.name_vi,  # DAP at the Vietnamese gate
             preferential_tariff=False,
         )
     else:
@@ -393,8 +393,3 @@ def _demo_shipment(
         )
         current = ShipmentStatus.DELIVERED
     shipment.status = current
-
-
-def localized_place(gate):
-    """The place an import is delivered at (DAP): the Vietnamese gate's name."""
-    return gate.name_vi
