@@ -168,6 +168,11 @@ def record_einvoice(user, id_or_reference, data, *, now=None):
     """Record the e-invoice issued for the shipment (form, series, number, date); commit. Return (it, created)."""
     now = now or utcnow()
     shipment = shipment_for_writing(user, id_or_reference)
+    if shipment.direction is not Direction.EXPORT:
+        raise Conflict(
+            _("An import's invoice is issued by the seller abroad: no Vietnamese e-invoice is recorded for it."),
+            errors={"direction": [shipment.direction.value]},
+        )
     einvoice = einvoice_of(shipment.id)
     created = einvoice is None
     before = None if created else _einvoice_snapshot(einvoice)

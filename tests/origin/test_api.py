@@ -131,3 +131,13 @@ def test_the_certified_exporter_code(client, db, headers, exporter):
     assert long.status_code == 422 and "certified_exporter_code" in long.json["errors"]
     cleared = client.put(path, json={"certified_exporter_code": None}, headers=headers["admin"])
     assert cleared.status_code == 200 and cleared.json["certified_exporter_code"] is None
+
+
+def test_no_einvoice_for_an_import(client, headers, exporter):
+    from tests.factories import make_import
+
+    inbound = make_import(exporter.organisation, status=ShipmentStatus.SUBMITTED)
+    body = {"form": "1", "series": "K26TAB", "number": "1", "issued_on": "2026-12-01"}
+    refused = put(client, headers["exporter"], inbound, body, "e-invoice")
+    assert refused.status_code == 409 and list(refused.json["errors"]) == ["direction"]
+    assert put(client, headers["exporter"], inbound, proof_body()).status_code == 201  # its origin proof is followed
