@@ -135,7 +135,7 @@ def test_the_officer_calls_the_next_booked_truck_and_lets_it_in_on_a_plate_in_kh
     page.click("#confirm-ok")
     expect(page.locator("#confirm-dialog")).to_be_hidden()
     expect(card).to_have_attribute("data-status", "at_gate", timeout=SEND_TIMEOUT)
-    expect(page.locator("#unsent-count")).to_have_text("0")
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)  # sent, not only kept
     assert booking_row(live_server, code) == (BookingStatus.ARRIVED, [])  # accepted as the booked plate: no override
     stored = gate_events(live_server, reference)[2]
     assert stored["arrived"] == 1
@@ -164,6 +164,7 @@ def test_a_wrong_plate_shows_the_booked_one_and_the_override_lets_the_truck_in(p
     page.click("#confirm-ok")
     expect(page.locator("#confirm-dialog")).to_be_hidden()
     expect(card).to_have_attribute("data-status", "at_gate", timeout=SEND_TIMEOUT)
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)  # sent, not only kept
     status, overrides = booking_row(live_server, code)
     assert status is BookingStatus.ARRIVED
     assert len(overrides) == 1 and overrides[0]["reason"] == reason and overrides[0]["plate_read"] == "70H-999.99"
@@ -195,9 +196,10 @@ def test_an_arrival_kept_without_a_plate_is_corrected_from_not_recorded(page, li
     page.evaluate(
         """reference => {
           const user = JSON.parse(document.getElementById("gate-config").textContent).user;
-          const entry = {key: crypto.randomUUID(), gate: "MOC-BAI", direction: "export", tapped_at: Date.now() - 60000,
+          const tapped = Date.now() - 60000;
+          const entry = {key: crypto.randomUUID(), gate: "MOC-BAI", direction: "export", tapped_at: tapped,
                          attempts: 0, last_error: null,
-                         body: {shipment: reference, event: "arrived", occurred_at: new Date(Date.now() - 60000).toISOString()}};
+                         body: {shipment: reference, event: "arrived", occurred_at: new Date(tapped).toISOString()}};
           localStorage.setItem("border-trade.gate-outbox.user-" + user, JSON.stringify([entry]));
           return window.borderTradeGate.flush();
         }""",
@@ -214,6 +216,7 @@ def test_an_arrival_kept_without_a_plate_is_corrected_from_not_recorded(page, li
     expect(page.locator("#confirm-dialog")).to_be_hidden()
     card = page.locator(f'#queue li.truck[data-reference="{reference}"]')
     expect(card).to_have_attribute("data-status", "at_gate", timeout=SEND_TIMEOUT)
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)  # sent, not only kept
     assert booking_row(live_server, code) == (BookingStatus.ARRIVED, [])
     events = gate_events(live_server, reference)[3]
     assert len(events) == 1 and events[0][1] < events[0][2] - timedelta(seconds=30)  # the first tap's time kept

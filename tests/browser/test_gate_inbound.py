@@ -116,6 +116,7 @@ def test_the_offline_outbox_words_an_imports_crossing_as_entering_viet_nam(page,
     record(page, reference, "lane_assigned", lane="green")
     record(page, reference, "cleared")
     expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)
+    assert page.evaluate("window.borderTradeGate.offlineReady") is True  # kept for the reload without network
 
     page.context.set_offline(True)
     cross(page, reference, "KH-SEAL-0043")
@@ -157,6 +158,7 @@ def test_on_a_narrow_tablet_the_officer_shows_one_direction(page, live_server, s
 def test_an_outbox_entry_kept_before_directions_takes_its_trucks_direction(page, live_server, sign_in):
     reference = inbound_truck(live_server, "KH 2B-7791", status=S.CLEARED, arrived_at=datetime.now(ZoneInfo("UTC")))
     open_gate(page, sign_in)
+    assert page.evaluate("window.borderTradeGate.offlineReady") is True  # kept for the reload without network
     page.context.set_offline(True)
     # an entry as an older page stored it: no direction beside the body
     page.evaluate(

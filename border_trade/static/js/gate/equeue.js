@@ -96,7 +96,9 @@ export function renderSelectedExtras(item) {
   var booking = item.booking || null;
   var declaration = item.customs_declaration || null;
   var bookingCell = $("sel-booking");
-  bookingCell.replaceChildren.apply(bookingCell, booking ? bookingNodes(booking) : [document.createTextNode(T.walk_in)]);
+  // a truck typed or scanned outside today's queue: whether it is booked is not known here
+  var none = document.createTextNode(item.unknown ? "—" : T.walk_in);
+  bookingCell.replaceChildren.apply(bookingCell, booking ? bookingNodes(booking) : [none]);
   if (booking && booking.plate) {
     bookingCell.appendChild(el("span", "booked-plate", format(T.booked_plate, { plate: booking.plate })));
   }
