@@ -205,3 +205,18 @@ def test_the_tablet_page_shows_the_booking_code_channel_and_manifest_link(login_
         assert f"/api/v1/shipments/{booked.id}/pdf/crossing-manifest" in card
         assert 'target="_blank"' in card
     assert "<script>" not in html  # CSP: no inline script (the JSON blocks are data)
+
+
+def test_a_province_officer_sees_the_bookings_but_gets_no_call_or_plate_controls(login_as, token_for):
+    booked = truck(booked_at=today_at("09:00"))
+    code = db.session.scalar(sa.select(Booking.code).where(Booking.shipment_id == booked.id))
+    client = login_as(Role.PROVINCE_OFFICER)  # Tây Ninh oversees Mộc Bài: read-only
+    html = client.get("/gate/MOC-BAI?lang=en").get_data(as_text=True)
+    assert code in html and 'data-readonly="true"' in html
+    assert "data-call-next" not in html and 'id="call-booking"' not in html and 'id="plate-read"' not in html
+    # and the call itself is refused to the role
+    response = client.post("/api/v1/gates/MOC-BAI/calls", json={}, headers=token_for(client.user))
+    assert response.status_code == 403, response.json
+    assert (
+        db.session.scalar(sa.select(Booking.status).where(Booking.shipment_id == booked.id)) is BookingStatus.CONFIRMED
+    )
