@@ -99,12 +99,12 @@ class Config:
     # receipt by the buyer (#18): days a receipt link lives (a confirmed one stays readable as long again),
     # the largest photo, photos per goods line, and the public page's and API's limit per address
     RECEIPT_LINK_DAYS = int(os.environ.get("RECEIPT_LINK_DAYS", "30"))
-    # days after `crossed` without an answer on the origin proof before the trader is asked (ATIGA OCP's period for
-    # the importing customs: reported as 60 days, unconfirmed; docs/rules.md)
-    ORIGIN_PROOF_FOLLOW_UP_DAYS = int(os.environ.get("ORIGIN_PROOF_FOLLOW_UP_DAYS", "60"))
     RECEIPT_PHOTO_MAX_BYTES = int(os.environ.get("RECEIPT_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
     RECEIPT_PHOTOS_PER_LINE = int(os.environ.get("RECEIPT_PHOTOS_PER_LINE", "3"))
     RECEIPT_RATE_LIMIT = os.environ.get("RECEIPT_RATE_LIMIT", "30 per minute")
+    # days after `crossed` without an answer on the origin proof before the trader is asked (ATIGA OCP's period for
+    # the importing customs: reported as 60 days, unconfirmed; docs/rules.md)
+    ORIGIN_PROOF_FOLLOW_UP_DAYS = int(os.environ.get("ORIGIN_PROOF_FOLLOW_UP_DAYS", "60"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
