@@ -221,3 +221,28 @@ def test_an_arrival_kept_without_a_plate_is_corrected_from_not_recorded(page, li
     events = gate_events(live_server, reference)[3]
     assert len(events) == 1 and events[0][1] < events[0][2] - timedelta(seconds=30)  # the first tap's time kept
     assert errors == []
+
+
+def test_the_plate_and_the_override_wait_in_the_outbox_and_are_replayed(page, live_server, sign_in):
+    reference, code, plate = booked_truck(live_server)
+    errors = watch_errors(page)
+    open_gate(page, sign_in)
+    page.context.set_offline(True)
+    tap_arrived(page, reference)
+    page.fill("#plate-read", "2A-0000")  # not the booked truck: the tablet knows the booking offline too
+    page.click("#confirm-ok")
+    expect(page.locator("#plate-mismatch")).to_contain_text(plate)
+    page.fill("#override-reason", "Booked truck broke down; replacement checked")
+    page.click("#confirm-ok")
+    expect(page.locator("#unsent-count")).to_have_text("1")
+    stored = page.evaluate("window.borderTradeGate.outbox()")
+    assert stored[0]["body"]["plate"] == "2A-0000"
+    assert stored[0]["body"]["override_reason"] == "Booked truck broke down; replacement checked"
+    expect(page.locator(f'#outbox-list li[data-reference="{reference}"] .outbox-plate')).to_have_text("2A-0000")
+
+    page.context.set_offline(False)
+    expect(page.locator("#unsent-count")).to_have_text("0", timeout=SEND_TIMEOUT)
+    status, overrides = booking_row(live_server, code)
+    assert status is BookingStatus.ARRIVED
+    assert [o["plate_read"] for o in overrides] == ["2A-0000"]
+    assert errors == []

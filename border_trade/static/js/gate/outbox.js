@@ -97,6 +97,9 @@ export function renderOutbox() {
     if (entry.body.lane) {
       li.appendChild(el("span", "lane-badge lane-" + entry.body.lane, T.lanes[entry.body.lane]));
     }
+    if (entry.body.plate) {
+      li.appendChild(el("span", "outbox-plate", entry.body.plate)); // the plate read at arrival, sent with it
+    }
     if (entry.gate !== config.gate) {
       li.appendChild(el("code", null, entry.gate));
     }
