@@ -220,3 +220,28 @@ def test_a_province_officer_sees_the_bookings_but_gets_no_call_or_plate_controls
     assert (
         db.session.scalar(sa.select(Booking.status).where(Booking.shipment_id == booked.id)) is BookingStatus.CONFIRMED
     )
+
+
+TABLET_TEXTS = {
+    "en": {"call_next": "Call next", "plate": "Plate read on the truck", "walk_in": "Walk-in (no booking)"},
+    "vi": {"call_next": "Gọi xe tiếp theo", "plate": "Biển số đọc trên xe tải", "walk_in": "Xe đến không đặt lịch"},
+    "km": {
+        "call_next": "ហៅរថយន្តដឹកទំនិញបន្ទាប់ឱ្យចូល",
+        "plate": "ផ្លាកលេខដែលបានអាននៅលើរថយន្តដឹកទំនិញ",
+        "walk_in": "មកដោយគ្មានការកក់",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi", "km"])
+def test_the_e_queue_texts_of_the_tablet_speak_the_officers_language(login_as, lang):
+    from tests.crossings.test_direction_page import catalogue_has, gate_page, json_script
+
+    if not catalogue_has(lang, "Call next"):
+        pytest.xfail(f"the {lang} catalogue lacks the tablet's e-queue texts: /tmp/brief/msgs/tablet2.tsv not merged")
+    truck(booked_at=today_at("09:00"))
+    html = gate_page(login_as, lang)
+    texts = TABLET_TEXTS[lang]
+    strings = json_script(html, "gate-strings")
+    assert strings["call_next"] == texts["call_next"] and strings["walk_in"] == texts["walk_in"]
+    assert texts["plate"] in html and html.count(texts["call_next"]) >= 2  # a call button per direction
