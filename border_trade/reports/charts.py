@@ -58,15 +58,15 @@ def _style_axes(chart, locale, font_size=7):
     chart.valueAxis.gridStrokeWidth = 0.5
 
 
-def _legend(names, fills, x, y, *, columns=1):
+def _legend(names, fills, x, y, *, columns=1, font_size=7):
     legend = Legend()
     legend.x, legend.y = x, y
     legend.fontName = SANS
-    legend.fontSize = 7
+    legend.fontSize = font_size
     legend.alignment = "right"
     legend.boxAnchor = "nw"
     legend.columnMaximum = max(1, -(-len(names) // columns))
-    legend.deltay = 9
+    legend.deltay = font_size + 2
     legend.dx = legend.dy = 6
     legend.colorNamePairs = list(zip(fills, names, strict=True))
     return legend
@@ -77,7 +77,12 @@ def _empty_data(chart):
     chart.categoryAxis.categoryNames = [""]
 
 
-def monthly_by_gate(months, *, locale="vi", width=480, height=220):
+def _margin(points, font_size):
+    """A margin sized for 7-point text, grown with the text (pages draw at 12 points: readable at 12 px)."""
+    return round(points * max(font_size, 7) / 7)
+
+
+def monthly_by_gate(months, *, locale="vi", width=480, height=220, font_size=7):
     """Return stacked bars of value (USD) per month, one colour per gate (the smaller gates together).
 
     :param months: [(month label, {gate code: value})], oldest first.
@@ -97,8 +102,9 @@ def monthly_by_gate(months, *, locale="vi", width=480, height=220):
         names.append("…")
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
-    chart.x, chart.y = 45, 30
-    chart.width, chart.height = width - 45 - 90, height - 45
+    left, legend_width = _margin(45, font_size), _margin(90, font_size) if font_size > 7 else 90
+    chart.x, chart.y = left, _margin(30, font_size)
+    chart.width, chart.height = width - left - legend_width, height - chart.y - 15
     chart.categoryAxis.style = "stacked"
     if series and months:
         chart.data = series
@@ -110,12 +116,12 @@ def monthly_by_gate(months, *, locale="vi", width=480, height=220):
         chart.bars[i].fillColor = fill
         chart.bars[i].strokeColor = None
     chart.barSpacing = 1
-    _style_axes(chart, locale)
+    _style_axes(chart, locale, font_size)
     chart.categoryAxis.labels.angle = 45 if len(months) > 8 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 8 else "n"
     drawing.add(chart)
     if names:
-        drawing.add(_legend(names, fills, width - 80, height - 10))
+        drawing.add(_legend(names, fills, width - legend_width + 10, height - 10, font_size=font_size))
     return drawing
 
 
@@ -123,7 +129,7 @@ def monthly_by_gate(months, *, locale="vi", width=480, height=220):
 DIRECTION_COLORS = {"export": "#1f77b4", "import": "#ff7f0e", "balance": "#7f7f7f"}
 
 
-def monthly_by_direction(months, *, locale="vi", width=480, height=220):
+def monthly_by_direction(months, *, locale="vi", width=480, height=220, font_size=7):
     """Return grouped bars of export, import and balance (USD) per month; the legend is left to the caller.
 
     :param months: [(month label, export value, import value)], oldest first. A negative balance (more bought
@@ -132,8 +138,8 @@ def monthly_by_direction(months, *, locale="vi", width=480, height=220):
     register_fonts()
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
-    chart.x, chart.y = 55, 30
-    chart.width, chart.height = width - 55 - 15, height - 45
+    chart.x, chart.y = _margin(55, font_size), _margin(30, font_size)
+    chart.width, chart.height = width - chart.x - 15, height - chart.y - 15
     if months:
         exports = [float(export) for _label, export, _import in months]
         imports = [float(imported) for _label, _export, imported in months]
@@ -145,7 +151,7 @@ def monthly_by_direction(months, *, locale="vi", width=480, height=220):
         chart.bars[i].fillColor = colors.HexColor(DIRECTION_COLORS[key])
         chart.bars[i].strokeColor = None
     chart.barSpacing = 0.5
-    _style_axes(chart, locale)
+    _style_axes(chart, locale, font_size)
     chart.categoryAxis.labelAxisMode = "low"  # month labels under the chart, below a negative balance
     chart.categoryAxis.labels.angle = 45 if len(months) > 8 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 8 else "n"
@@ -153,7 +159,7 @@ def monthly_by_direction(months, *, locale="vi", width=480, height=220):
     return drawing
 
 
-def top_products(products, *, locale="vi", width=480, height=220):
+def top_products(products, *, locale="vi", width=480, height=220, font_size=7):
     """Return horizontal bars of value (USD) per product, largest on top.
 
     :param products: [(name, value)], largest first.
@@ -161,22 +167,22 @@ def top_products(products, *, locale="vi", width=480, height=220):
     register_fonts()
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 170, 20
-    chart.width, chart.height = width - 170 - 15, height - 30
+    chart.x, chart.y = (170, 20) if font_size <= 7 else (230, _margin(20, font_size))
+    chart.width, chart.height = width - chart.x - 25, height - chart.y - 10
     if products:
-        names = [_shorten(name, 34) for name, _value in reversed(products)]
+        names = [_shorten(name, 34 if font_size <= 7 else 28) for name, _value in reversed(products)]
         chart.data = [[float(value) for _name, value in reversed(products)]]
         chart.categoryAxis.categoryNames = names
     else:
         _empty_data(chart)
     chart.bars[0].fillColor = PALETTE[0]
     chart.bars[0].strokeColor = None
-    _style_axes(chart, locale)
+    _style_axes(chart, locale, font_size)
     drawing.add(chart)
     return drawing
 
 
-def dwell_histogram(buckets, labels, *, locale="vi", width=480, height=180):
+def dwell_histogram(buckets, labels, *, locale="vi", width=480, height=180, font_size=7):
     """Return bars of crossings per dwell-time bucket.
 
     :param buckets: counts per bucket; :param labels: one label per bucket ("< 30 min" ...).
@@ -184,13 +190,13 @@ def dwell_histogram(buckets, labels, *, locale="vi", width=480, height=180):
     register_fonts()
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
-    chart.x, chart.y = 45, 30
-    chart.width, chart.height = width - 60, height - 45
+    chart.x, chart.y = _margin(45, font_size), _margin(30, font_size)
+    chart.width, chart.height = width - chart.x - 15, height - chart.y - 15
     chart.data = [[int(n) for n in buckets]] if buckets else [(0,)]
     chart.categoryAxis.categoryNames = list(labels) if buckets else [""]
     chart.bars[0].fillColor = PALETTE[2]
     chart.bars[0].strokeColor = None
-    _style_axes(chart, locale)
+    _style_axes(chart, locale, font_size)
     chart.valueAxis.labelTextFormat = lambda v: format_decimal(v, format="#,##0", locale=locale)
     drawing.add(chart)
     return drawing

@@ -21,17 +21,20 @@ def stage_colors():
     return {key: PALETTE[i].hexval().replace("0x", "#") for i, key in enumerate(STAGE_KEYS)}
 
 
-def release_chart(rows, *, locale="vi", width=900, height=340):
+def release_chart(rows, *, locale="vi", width=900, height=360):
     """Return grouped bars of mean minutes per stage, one group per (gate, month) row."""
     register_fonts()
     rows = rows[-MAX_BARS:]
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
-    chart.x, chart.y = 70, 50
-    chart.width, chart.height = width - 90, height - 70
+    slanted = len(rows) > 6  # many gate-months: labels at an angle so they do not overlap
+    chart.x, chart.y = 70, 110 if slanted else 60
+    chart.width, chart.height = width - 90, height - chart.y - 25
     if rows:
         chart.data = [[row[key]["mean"] or 0 for row in rows] for key in STAGE_KEYS]
-        chart.categoryAxis.categoryNames = [f"{row['gate']} {row['month']}" for row in rows]
+        chart.categoryAxis.categoryNames = [
+            f"{row['gate']} {row['month']}" if slanted else f"{row['gate']}\n{row['month']}" for row in rows
+        ]
     else:
         chart.data = [(0,)]
         chart.categoryAxis.categoryNames = [""]
@@ -40,7 +43,8 @@ def release_chart(rows, *, locale="vi", width=900, height=340):
         chart.bars[index].strokeColor = None
     _style_axes(chart, locale, font_size=FONT_SIZE)
     chart.valueAxis.labelTextFormat = lambda v: format_decimal(v, format="#,##0", locale=locale)
-    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.categoryAxis.labels.boxAnchor = "ne" if slanted else "n"
+    chart.categoryAxis.labels.angle = 30 if slanted else 0
     chart.categoryAxis.labels.dy = -6
     drawing.add(chart)
     drawing.add(String(8, height - 16, "min", fontName=SANS, fontSize=FONT_SIZE))

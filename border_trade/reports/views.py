@@ -38,6 +38,8 @@ FILTERS = (
     "regime",
 )
 GROUP_FIELDS = ("group_by_1", "group_by_2", "group_by_3")
+# chart text on pages, in points of a drawing shown at its own width (640 px: not scaled down at a 1024 px window)
+PAGE_FONT = 12
 
 
 @blp.app_context_processor
@@ -167,20 +169,27 @@ def _charts(user, report, common, scope):
     by_direction = services.volume_report(user, group_by=("month", "direction"), **both)
     return {
         "directions": charts.svg(
-            charts.monthly_by_direction(_direction_months(by_direction), locale=locale, width=640, height=260),
+            charts.monthly_by_direction(
+                _direction_months(by_direction), locale=locale, width=640, height=280, font_size=PAGE_FONT
+            ),
             label=_("Export, import and balance per month (USD)"),
         ),
         "monthly": charts.svg(
-            charts.monthly_by_gate(months, locale=locale, width=640, height=280),
+            charts.monthly_by_gate(months, locale=locale, width=640, height=300, font_size=PAGE_FONT),
             label=_("Value of goods crossed per month and gate (USD)"),
         ),
         "products": charts.svg(
-            charts.top_products(products, locale=locale, width=640, height=280),
+            charts.top_products(products, locale=locale, width=640, height=300, font_size=PAGE_FONT),
             label=_("Top products by value (USD)"),
         ),
         "dwell": charts.svg(
             charts.dwell_histogram(
-                counts, charts.dwell_bucket_labels(DWELL_BUCKETS), locale=locale, width=640, height=220
+                counts,
+                charts.dwell_bucket_labels(DWELL_BUCKETS),
+                locale=locale,
+                width=640,
+                height=240,
+                font_size=PAGE_FONT,
             ),
             label=_("Crossings by minutes from arrival to crossing"),
         ),

@@ -89,3 +89,15 @@ def test_nav_links_the_reports_area(signed_in, officer):
     html = signed_in(officer).get("/reports/targets?lang=en").get_data(as_text=True)
     for path in ("/reports/ocop", "/reports/linkage", "/reports/targets", "/reports/release-times"):
         assert f'href="{path}"' in html
+
+
+def test_reports_page_charts_read_at_12_px(signed_in, officer, ocop_world):
+    """Each chart is drawn at the width it is shown (640 px, not scaled down at a 1024 px window) with
+    12-point text: legends and axis labels read at 12 px."""
+    html = signed_in(officer).get("/reports?from=2025-01-01&to=2025-12-31&lang=km").get_data(as_text=True)
+    charts = re.findall(r'<svg role="img".*?</svg>', html, flags=re.S)
+    assert len(charts) == 4
+    for svg in charts:
+        assert 'width="640"' in svg
+        sizes = [float(s) for s in re.findall(r'font-size="([0-9.]+)', svg)]
+        assert sizes and min(sizes) >= 12, sizes
