@@ -101,3 +101,52 @@ def test_reports_page_charts_read_at_12_px(signed_in, officer, ocop_world):
         assert 'width="640"' in svg
         sizes = [float(s) for s in re.findall(r'font-size="([0-9.]+)', svg)]
         assert sizes and min(sizes) >= 12, sizes
+
+
+def test_officer_sets_a_target_and_a_group_from_the_pages(signed_in, officer):
+    client = signed_in(officer)
+    page = client.get("/reports/targets?lang=en").get_data(as_text=True)
+    assert 'id="new-target"' in page and 'name="csrf_token"' in page
+    done = client.post(
+        "/reports/targets?lang=en",
+        data={"year": "2026", "province": "TAY-NINH", "metric": "trucks", "target": "50"},
+        follow_redirects=True,
+    )
+    assert "Target saved." in done.get_data(as_text=True)
+    assert db.session.query(Target).filter_by(year=2026).count() == 1
+    again = client.post(
+        "/reports/targets?lang=en",
+        data={"year": "2026", "province": "TAY-NINH", "metric": "trucks", "target": "60"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "already has a target" in again
+    other = client.post(
+        "/reports/targets?lang=en",
+        data={"year": "2026", "province": "AN-GIANG", "metric": "trucks", "target": "60"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "outside your scope" in other
+    assert db.session.query(Target).count() == 1
+    bad = client.post("/reports/targets?lang=en", data={"year": "2026", "province": "TAY-NINH", "metric": "x"})
+    assert bad.status_code == 302
+    made = client.post(
+        "/reports/linkage?lang=en",
+        data={"name": "Liên kết OCOP", "provinces": ["TAY-NINH", "LONG-AN", "TIEN-GIANG"]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Linkage group saved." in made and 'id="linkage-table"' in made
+    refused = client.post(
+        "/reports/linkage?lang=en", data={"name": "Mekong", "provinces": ["AN-GIANG"]}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "must include your province" in refused
+    assert db.session.query(LinkageGroup).count() == 1
+
+
+def test_viewer_has_no_forms_and_may_not_post(signed_in, db):
+    viewer = make_user(Role.VIEWER, province=get_province("TAY-NINH"))
+    client = signed_in(viewer)
+    assert 'id="new-target"' not in client.get("/reports/targets").get_data(as_text=True)
+    assert 'id="new-group"' not in client.get("/reports/linkage").get_data(as_text=True)
+    body = {"year": "2026", "province": "TAY-NINH", "metric": "trucks", "target": "50"}
+    assert client.post("/reports/targets", data=body).status_code == 403
+    assert client.post("/reports/linkage", data={"name": "x", "provinces": ["TAY-NINH"]}).status_code == 403
