@@ -245,3 +245,18 @@ def test_the_e_queue_texts_of_the_tablet_speak_the_officers_language(login_as, l
     strings = json_script(html, "gate-strings")
     assert strings["call_next"] == texts["call_next"] and strings["walk_in"] == texts["walk_in"]
     assert texts["plate"] in html and html.count(texts["call_next"]) >= 2  # a call button per direction
+
+
+def test_the_queue_with_bookings_and_declarations_matches_its_openapi_schema(app, client, auth):
+    import schemathesis
+
+    booked = truck(booked_at=today_at("09:00"))
+    declare(booked, channel=None)  # a declaration whose channel is not known yet
+    truck()
+    response = client.get("/api/v1/gates/MOC-BAI/queue", headers=auth)
+    assert response.status_code == 200
+    shown = {item["reference"]: item for item in response.json["items"]}[booked.reference]
+    assert shown["customs_declaration"]["channel"] is None and shown["booking"]["status"] == "confirmed"
+    schemathesis.openapi.from_wsgi("/api/openapi.json", app)["/api/v1/gates/{code}/queue"]["GET"].validate_response(
+        response
+    )
