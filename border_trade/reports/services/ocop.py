@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...auth.permissions import require
-from ...enums import Direction
+from ...enums import Direction, Role
 from ...errors import Invalid
 from ...extensions import db
 from ...gates.models import Gate, Province
@@ -104,7 +104,7 @@ def ocop_report(
     gates = scope_gate_ids(user, gate=gate)
     if province:
         origin = origin_ids_for(province_by_code(province), province_as)
-    elif user.province_id is not None:
+    elif user.province_id is not None and user.role is not Role.ADMIN:
         origin = origin_ids_for(db.session.get(Province, user.province_id), "current")
         if province_as == "recorded":
             origin = queries.territory_ids(next(iter(origin)))
