@@ -12,6 +12,9 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "km": "ខ្មែរ", "en": "Englis
 CHOSEN_LANGUAGE = "lang"
 
 
+FORCED_LOCALE = "border_trade.forced_locale"
+
+
 def select_locale():
     """Pick the request's locale (API.md): `?lang=`, then the signed-in person's stored preference, then
     `Accept-Language` among vi, km, en, then vi. Pages put the `lang` cookie (the anonymous visitor's choice)
@@ -19,7 +22,9 @@ def select_locale():
     """
     if not has_request_context():
         return DEFAULT_LOCALE
-    forced = g.get("forced_locale")
+    # a page may force its language for its own request (the public receipt page opens in Khmer); kept on the
+    # request, not on `g`, which outlives the request wherever an app context was already pushed (tests, jobs)
+    forced = request.environ.get(FORCED_LOCALE)
     if forced:
         return forced
     candidates = [request.args.get("lang"), _preference(_current_user())]

@@ -1,7 +1,7 @@
 """The receipt pages: the buyer's public page `/receipt/<token>` (Khmer first, a phone in the hand, no account) and
 the Vietnamese importer's confirmation of an import in the app (`/shipments/<id>/receipt`), one form for both."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from ..auth.permissions import can
 from ..errors import Invalid, NotFound, flatten_errors
 from ..extensions import db, limiter
-from ..i18n import LANGUAGES
+from ..i18n import FORCED_LOCALE, LANGUAGES
 from ..pages import me, requires
 from ..shipments.models import Direction, ShipmentStatus
 from ..types import utcnow
@@ -48,7 +48,7 @@ def _khmer_first():
     """The public page opens in Khmer unless the visitor chose a language (`?lang=`, the switch's cookie)."""
     chosen = request.args.get("lang") in LANGUAGES or request.cookies.get("lang") in LANGUAGES
     if (request.endpoint or "").startswith("receipts.public") and not chosen:
-        g.forced_locale = "km"
+        request.environ[FORCED_LOCALE] = "km"
 
 
 @blp.route("/receipt/<token>", methods=["GET", "POST"])

@@ -183,3 +183,14 @@ def test_only_the_trader_makes_the_link_from_the_page(login_as, crossed):
     assert login_as(make_user(Role.EXPORTER)).post(f"/shipments/{crossed.id}/receipt-link").status_code == 404
     assert login_as(Role.GATE_OFFICER).post(f"/shipments/{crossed.id}/receipt-link").status_code == 403
     assert login_as(Role.ADMIN).post(f"/shipments/{crossed.id}/receipt-link").status_code == 403
+
+
+def test_the_shipment_timeline_names_the_receipt_and_each_discrepancy(client, login_as, trader, token, crossed):
+    response = client.post(f"/receipt/{token}", data=form(), content_type="multipart/form-data")
+    assert response.status_code == 302
+    signed_in = login_as(trader)
+    signed_in.get("/lang/en")
+    page = signed_in.get(f"/shipments/{crossed.id}").get_data(as_text=True)
+    assert "Receipt confirmed by the buyer" in page
+    assert "Discrepancy on receipt: item 2, Short, 480" in page, re.findall(r"Discrepancy[^<]*", page)
+    assert ">delivered<" not in page and ">discrepancy<" not in page  # no raw event names

@@ -46,6 +46,14 @@ EVENT_LABELS = {
     "document_registered": _l("Document registered"),
     "document_replaced": _l("Document replaced"),
 }
+# the buyer's receipt (issue 18): kind "receipt"; a discrepancy names its goods line from the event's details
+RECEIPT_LABELS = {"delivered": _l("Receipt confirmed by the buyer"), "discrepancy": _l("Discrepancy on receipt")}
+CONDITIONS = {
+    "ok": _l("Received in good order"),
+    "short": _l("Short"),
+    "damaged": _l("Damaged"),
+    "rejected": _l("Rejected"),
+}
 # what "crossed" means for an import, on the status badge and on the timeline (the gate tablet says the same)
 ENTERED = _l("Entered Viet Nam")
 DIRECTION_COLOURS = {Direction.EXPORT: "primary", Direction.IMPORT: "warning"}
@@ -196,4 +204,13 @@ def _event_label(event, direction=Direction.EXPORT):
         return ENTERED
     if event.kind is EventKind.STATUS and event.event in ShipmentStatus.values():
         return ShipmentStatus(event.event).label
+    if event.kind is EventKind.RECEIPT and event.event in RECEIPT_LABELS:
+        details = event.details or {}
+        if event.event == "discrepancy" and details.get("item"):
+            return _("Discrepancy on receipt: item %(item)s, %(condition)s, %(quantity)s received") % {
+                "item": details.get("item"),
+                "condition": CONDITIONS.get(details.get("condition"), details.get("condition", "")),
+                "quantity": details.get("received_quantity", ""),
+            }
+        return RECEIPT_LABELS[event.event]
     return EVENT_LABELS.get(event.event, event.event)
