@@ -9,6 +9,12 @@ Events (name: keyword arguments):
     shipment.status_changed: shipment, event (the ShipmentEvent that moved it), now
     document.registered: document (added to the session, not yet flushed), replaced (the Document it replaces, or
         None), actor, now
+    booking.called: booking, actor, now (equeue.calls → notifications.calls: notice, e-mail, SMS to the driver)
+    receipt.confirmed: receipt, shipment, now (receipts → notifications: notice, webhooks shipment.delivered and
+        shipment.discrepancy)
+    origin.follow_up, einvoice.due: proof or einvoice, shipment, now (origin.jobs → notifications.origin)
+    ocop.expiry: product, step (90, 30 or 0), days_left, now (products.jobs → notifications.ocop)
+    pdf.manifest_extras: shipment, extras (documents.pdf_data asks; receipts adds the buyer's receipt link)
 """
 
 from collections import defaultdict

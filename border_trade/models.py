@@ -8,8 +8,8 @@ from .equeue.models import Booking, BookingSlot, CapacitySetting, CapacityWindow
 from .fleet.models import Driver, Vehicle  # noqa: F401
 from .gates.models import CounterpartGate, Country, Gate, Province  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401
-from .origin.models import EInvoice, OriginProof  # noqa: F401
 from .notifications.models import Notification, NotificationPreference, Webhook, WebhookDelivery  # noqa: F401
+from .origin.models import EInvoice, OriginProof  # noqa: F401
 from .products.models import Product  # noqa: F401
 from .province.models import LinkageGroup, Target  # noqa: F401
 from .quotas.models import QuotaClaim, TariffQuota  # noqa: F401

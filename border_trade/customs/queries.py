@@ -27,7 +27,9 @@ class TypeCode:
     unverified: bool
 
     def name(self, language):
-        return self.name_vi if language == "vi" else self.name_en
+        """The name in English for English readers; otherwise the official Vietnamese name of Decision
+        1357/QĐ-TCHQ (the declaration is Vietnamese customs' own document, and no Khmer names exist)."""
+        return self.name_en if language == "en" else self.name_vi
 
 
 @functools.cache

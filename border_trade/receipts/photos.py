@@ -28,7 +28,7 @@ def check_photos(photos_by_index):
             raise Invalid(errors={path: [_("At most %(num)d photos a goods line.", num=per_line)]})
         for content in photos:
             if len(content) > limit:
-                message = _("A photo may be at most %(size)s MB.", size=f"{limit / 1048576:g}")
+                message = _("A photo may be at most %(size)s MB.", size=format(limit / 1048576, "g"))
                 raise TooLarge(message, errors={path: [message]})
             if storage.sniff(content[:16]) not in PHOTO_TYPES:
                 raise Invalid(errors={path: [_("Only JPEG or PNG photos are accepted.")]})

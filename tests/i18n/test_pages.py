@@ -89,7 +89,8 @@ ENGLISH_PATTERNS = {
     ),
 }
 # e-mail addresses, paths, file names, codes, numbers, times and {placeholders} of rule templates
-DATA_TOKEN = re.compile(r"\S*[@/_\\:=#%\d]\S*|\S*\w\.\w\S*|\{\w*\}")
+# (and a value quoted as typed, e.g. "export" in an error naming the values a column accepts)
+DATA_TOKEN = re.compile(r"\S*[@/_\\:=#%\d]\S*|\S*\w\.\w\S*|\{\w*\}|\"[\w-]+\"|“[\w-]+”")
 CODE_WORD = re.compile(r"^[A-Z][A-Z0-9]+$")  # MOC-BAI, KGM, BT ...
 SKIPPED_TAGS = {"script", "style", "noscript", "template", "code", "pre", "kbd", "samp", "head"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
