@@ -123,7 +123,7 @@ def load_reference():
                 "name_km": row["name_km"] or None,
                 "category": row["category"] or None,
                 "ocop_group": row["ocop_group"] or None,
-                "sources": row["verified"] or None,
+                "sources": row["source"] or None,
                 "note": row["note"] or None,
             },
         )[1]
