@@ -83,9 +83,18 @@ def volume_xlsx(args):
 @blp.arguments(DwellQuerySchema, location="query")
 @blp.response(200, DwellSchema)
 def dwell(args):
-    """Return the average, median and 90th-percentile minutes from `arrived` to `crossed`, and the count."""
+    """Return the average, median and 90th-percentile minutes from `arrived` to `crossed`, and the count.
+
+    `split=clearance` adds the same figures for `before_clearance` (arrived → first `cleared`) and
+    `after_clearance` (cleared → crossed); a crossing without a `cleared` event counts in neither part.
+    """
     return services.dwell_report(
-        api_user(), gate=args.get("gate"), province=args.get("province"), start=args.get("from_"), end=args.get("to")
+        api_user(),
+        gate=args.get("gate"),
+        province=args.get("province"),
+        start=args.get("from_"),
+        end=args.get("to"),
+        split=args.get("split"),
     )
 
 

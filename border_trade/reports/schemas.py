@@ -109,6 +109,10 @@ class VolumeQuerySchema(PeriodQuerySchema):
 class DwellQuerySchema(PeriodQuerySchema):
     gate = fields.String(validate=validate.Length(max=40), metadata={"example": "MOC-BAI"})
     province = fields.String(validate=validate.Length(max=20), metadata={"example": "TAY-NINH"})
+    split = fields.String(
+        validate=validate.OneOf(["clearance"]),
+        metadata={"description": "clearance: add the times before and after the `cleared` event"},
+    )
 
 
 class MonthlyQuerySchema(BaseSchema):
@@ -194,8 +198,13 @@ class VolumeReportSchema(BaseSchema):
     missing_rates = fields.List(fields.Nested(MissingRateSchema), required=True)
 
 
-class DwellSchema(BaseSchema):
+class DwellPartSchema(BaseSchema):
     avg_minutes = fields.Float(allow_none=True, required=True)
     p50_minutes = fields.Float(allow_none=True, required=True)
     p90_minutes = fields.Float(allow_none=True, required=True)
     count = fields.Integer(required=True)
+
+
+class DwellSchema(DwellPartSchema):
+    before_clearance = fields.Nested(DwellPartSchema, metadata={"description": "arrived → cleared (split=clearance)"})
+    after_clearance = fields.Nested(DwellPartSchema, metadata={"description": "cleared → crossed (split=clearance)"})

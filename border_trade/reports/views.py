@@ -119,7 +119,8 @@ def index():
     services.with_previous_year(report, previous)
 
     scope = {"gate": filters.get("gate"), "province": filters.get("province"), "exporter": filters.get("exporter")}
-    dwell = services.dwell_report(user, start=report.start, end=report.end, **scope)
+    split = "clearance" if request.args.get("split") == "clearance" else None
+    dwell = services.dwell_report(user, start=report.start, end=report.end, split=split, **scope)
     chart_svgs = _charts(user, report, common, scope)
     query = _api_query(report)
     downloads = {
@@ -147,6 +148,7 @@ def index():
         choices=_choices(user),
         charts=chart_svgs,
         dwell=dwell,
+        split=split,
         downloads=downloads,
         department=department,
         direction_colors=charts.DIRECTION_COLORS,

@@ -12,7 +12,7 @@ from .base import (
     gates_of_territory,
     territory_ids,
 )
-from .dwell import DWELL_BUCKETS, DwellStats, dwell, dwell_histogram, percentile
+from .dwell import DWELL_BUCKETS, DwellStats, dwell, dwell_histogram, dwell_split, percentile
 from .goods import GoodsFact, goods_lines
 from .release import truck_days
 from .volume import missing_rates, volume
@@ -31,6 +31,7 @@ __all__ = [
     "GoodsFact",
     "dwell",
     "dwell_histogram",
+    "dwell_split",
     "gates_of_territory",
     "goods_lines",
     "missing_rates",

@@ -1,10 +1,12 @@
 """Dwell times: minutes from a truck's `arrived` event to its `crossed` event, for crossings in a period."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 import sqlalchemy as sa
 
 from ...extensions import db
+from ...shipments.models import EventKind, ShipmentEvent
 from .base import dialect_name, t_shipments, tune_for_reports
 
 DWELL_BUCKETS = (30, 60, 120, 240, 480)  # upper bounds in minutes; the last bucket is open
@@ -84,6 +86,43 @@ def dwell_histogram(criteria):
         value = _minutes(arrived, crossed)
         counts[sum(1 for bound in DWELL_BUCKETS if value >= bound)] += 1
     return counts
+
+
+def dwell_split(criteria, *, by_gate=False):
+    """Return {"before_clearance": DwellStats, "after_clearance": DwellStats} (by gate id when by_gate).
+
+    Same crossings as dwell(); before = arrival → first `cleared` gate event, after = that `cleared` → crossing.
+    A crossing without a `cleared` event counts in neither part (it still counts in the whole).
+    """
+    tune_for_reports()
+    query, _minutes_expr = _dwell_base(criteria, dialect_name())
+    s, e = t_shipments, ShipmentEvent.__table__
+    cleared = (
+        sa.select(e.c.shipment_id, sa.func.min(e.c.occurred_at).label("cleared_at"))
+        .where(e.c.event == "cleared", e.c.kind == EventKind.CROSSING.value)
+        .group_by(e.c.shipment_id)
+        .subquery()
+    )
+    query = query.add_columns(s.c.arrived_at, cleared.c.cleared_at, s.c.crossed_at).join_from(
+        s, cleared, cleared.c.shipment_id == s.c.id
+    )
+    groups = {}
+    for gate_id, arrived, cleared_at, crossed in db.session.execute(query):
+        before, after = groups.setdefault(gate_id if by_gate else None, ([], []))
+        arrived, cleared_at, crossed = (_aware(v) for v in (arrived, cleared_at, crossed))
+        before.append(_minutes(arrived, cleared_at))
+        after.append(_minutes(cleared_at, crossed))
+    result = {
+        key: {"before_clearance": _python_stats(before), "after_clearance": _python_stats(after)}
+        for key, (before, after) in groups.items()
+    }
+    if by_gate:
+        return result
+    return result.get(None, {"before_clearance": DwellStats(), "after_clearance": DwellStats()})
+
+
+def _aware(value):
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _minutes(arrived, crossed):
