@@ -1,5 +1,6 @@
 """Which domain listens to which event (see events.py); part of the composition root, called by create_app."""
 
+from .customs.manifest import add_to_manifest as add_declaration_to_manifest
 from .documents.pdf_data import MANIFEST_EXTRAS
 from .equeue.calls import BOOKING_CALLED
 from .events import DOCUMENT_REGISTERED, SHIPMENT_STATUS_CHANGED, subscribe
@@ -23,6 +24,7 @@ def register_subscriptions(app):
     subscribe(app, RECEIPT_CONFIRMED, notify_receipt)  # the buyer's receipt (#18): the trader's notice
     subscribe(app, RECEIPT_CONFIRMED, enqueue_receipt)  # and its webhooks, once each
     subscribe(app, MANIFEST_EXTRAS, add_to_manifest)  # the receipt link as the manifest's second QR code
+    subscribe(app, MANIFEST_EXTRAS, add_declaration_to_manifest)  # the declaration's number and channel (#18)
     subscribe(app, BOOKING_CALLED, notify_booking_called)
     subscribe(app, SHIPMENT_STATUS_CHANGED, set_einvoice_due)  # a cleared export's e-invoice due day (#18)
     subscribe(app, ORIGIN_FOLLOW_UP, notify_origin_follow_up)

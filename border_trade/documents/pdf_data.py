@@ -27,7 +27,8 @@ BUILDERS = {
     PdfKind.CROSSING_MANIFEST: manifest,
 }
 # published while a crossing manifest's data loads: payload shipment, extras (a dict the subscribers fill; the
-# receipts domain adds "receipt_url", the buyer's live receipt link, #18)
+# receipts domain adds "receipt_url", the buyer's live receipt link, #18; customs adds "declaration_number" and
+# "declaration_channel", a Lane, from the recorded declaration, #18)
 MANIFEST_EXTRAS = "pdf.manifest_extras"
 KIND_CODES = {
     PdfKind.COMMERCIAL_INVOICE: "CI",
@@ -98,6 +99,8 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
     extras = {}
     if kind is PdfKind.CROSSING_MANIFEST:
         publish(MANIFEST_EXTRAS, shipment=shipment, extras=extras)
+    # a recorded customs declaration (customs/, issue 18) wins over the papers' number and the shipment's lane
+    channel = extras.get("declaration_channel") or shipment.lane
     vietnamese_gate = tuple(localized(gate, "name", lang) for lang in languages)
     gate_abroad = tuple(localized(gate.counterpart, "name", lang) for lang in languages) if gate.counterpart else ("—",)
     return DocumentData(
@@ -137,7 +140,7 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
             driver_name=shipment.driver_name or "",
             driver_id_no=shipment.driver_id_no or "",
             seals=tuple(shipment.seals or ()),
-            lane=_labels_in(shipment.lane, languages) if shipment.lane else (),
+            lane=_labels_in(channel, languages) if channel else (),
         ),
         invoice_no=shipment.invoice_no or f"{shipment.reference}/{KIND_CODES[PdfKind.COMMERCIAL_INVOICE]}",
         invoice_on=shipment.invoice_on,
@@ -150,7 +153,7 @@ def document_data(shipment, kind: PdfKind, languages: tuple[str, ...], now: date
         else country_names("VN", languages),
         destination_country=country_names("VN" if inbound else shipment.consignee_country, languages),
         preferential_tariff=shipment.preferential_tariff,
-        declaration_no=numbers.get(DocumentType.CUSTOMS_DECLARATION, ""),
+        declaration_no=extras.get("declaration_number") or numbers.get(DocumentType.CUSTOMS_DECLARATION, ""),
         contract_no=numbers.get(DocumentType.SALES_CONTRACT, ""),
         papers=tuple(
             Paper(
