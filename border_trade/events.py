@@ -14,7 +14,8 @@ Events (name: keyword arguments):
         shipment.discrepancy)
     origin.follow_up, einvoice.due: proof or einvoice, shipment, now (origin.jobs → notifications.origin)
     ocop.expiry: product, step (90, 30 or 0), days_left, now (products.jobs → notifications.ocop)
-    pdf.manifest_extras: shipment, extras (documents.pdf_data asks; receipts adds the buyer's receipt link)
+    pdf.manifest_extras: shipment, extras (documents.pdf_data asks; receipts adds the buyer's receipt link, customs the
+        declaration number and channel)
 """
 
 from collections import defaultdict
