@@ -40,7 +40,7 @@ def test_anonymous_goes_to_sign_in(client):
 def test_the_shipment_page_shows_what_remains_before_submitting(login_as, trader):
     make_quota(quantity="100")
     shipment = rice_import(trader.organisation, tonnes="20")
-    page = login_as(trader).get(f"/shipments/{shipment.id}").get_data(as_text=True)
+    page = login_as(trader).get(f"/shipments/{shipment.id}?lang=en").get_data(as_text=True)
     assert 'id="quota-remaining"' in page and f'data-quota="{CODE}"' in page
     text = " ".join(page[page.index('id="quota-remaining"') :].split("</div>")[0].split())
     assert "100 TNE remaining of 100 TNE" in text and "This shipment counts for 20 TNE." in text

@@ -17,9 +17,19 @@ from border_trade.shipments.schemas import ShipmentInSchema
 from tests.factories import make_shipment
 
 PRODUCTS = [
-    ["name_vi", "name_en", "hs_code", "ocop_stars", "ocop_certificate_no", "unit", "net_weight_per_unit_kg"],
-    ["Mãng cầu Bà Đen", "Custard apple", "0810.90.94", "4", "05/QĐ", "KGM", "1"],
-    ["Muối tôm Tây Ninh", "Shrimp salt", "21039029", "", "", "PCE", "0.2"],
+    [
+        "name_vi",
+        "name_en",
+        "hs_code",
+        "ocop_stars",
+        "ocop_certificate_no",
+        "unit",
+        "net_weight_per_unit_kg",
+        "ocop_decision_on",
+    ],
+    # a recognition names its decision's date (the OCOP register derives the 36-month validity from it)
+    ["Mãng cầu Bà Đen", "Custard apple", "0810.90.94", "4", "05/QĐ", "KGM", "1", "2025-03-01"],
+    ["Muối tôm Tây Ninh", "Shrimp salt", "21039029", "", "", "PCE", "0.2", ""],
 ]
 ITEMS = [
     [
@@ -79,7 +89,7 @@ def products_of(user):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_product_preview_shows_row_errors_and_saves_nothing(login_as, kind):
     client = login_as(Role.EXPORTER)
-    rows = [*PRODUCTS, ["", "No Vietnamese name", "99999999", "7", "", "KGM", "-1"]]
+    rows = [*PRODUCTS, ["", "No Vietnamese name", "99999999", "7", "", "KGM", "-1", ""]]
     content = csv_bytes(rows) if kind == "csv" else xlsx_bytes(rows)
     preview = client.get(preview_key(upload(client, "/products/import", content, f"products.{kind}")))
     assert preview.status_code == 200
