@@ -43,7 +43,11 @@ class DeclarationSchema(BaseSchema):
         "_type_unverified", metadata={"description": "The type code's name was not read in the decision's text"}
     )
     registered_at = LocalDateTime(allow_none=True)
-    channel = fields.Function(lambda d: d.channel.value if d.channel else None, metadata={"enum": Channel.values()})
+    channel = fields.Function(
+        lambda d: d.channel.value if d.channel else None,
+        allow_none=True,
+        metadata={"enum": [*Channel.values(), None], "description": "null until the channel is known"},
+    )
     cleared_at = LocalDateTime(allow_none=True)
     status = fields.Function(lambda d: d.status.value, metadata={"enum": DeclarationStatus.values()})
     updated_at = LocalDateTime()

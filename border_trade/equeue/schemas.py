@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from ..api.pagination import PageQuerySchema
-from ..api.schemas import BaseSchema, LocalDateTime, QuerySchema, Range
+from ..api.schemas import BaseSchema, ErrorSchema, LocalDateTime, QuerySchema, Range
 from ..enums import Direction
 from .models import BookingStatus, LaneType
 from .slots import TIME_PATTERN
@@ -117,11 +117,8 @@ class FreeSlotSchema(BaseSchema):
     end = LocalDateTime()
 
 
-class FullSlotErrorSchema(BaseSchema):
-    """409 for a full slot: the standard error body plus the next free slots."""
+class FullSlotErrorSchema(ErrorSchema):
+    """409 for a full slot: the standard error body (every field of it: a 409 about the shipment's status carries
+    `current_status`) plus the next free slots."""
 
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.Dict()
     next_free = fields.List(fields.Nested(FreeSlotSchema))
