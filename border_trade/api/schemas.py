@@ -95,6 +95,9 @@ class ErrorSchema(Schema):
     current_status = fields.String(allow_none=True, metadata={"description": "409 about a shipment: its status now"})
     current_version = fields.Integer(metadata={"description": "412: the record's version now"})
     existing_id = fields.Integer(metadata={"description": "409 about a duplicate (a vehicle's plate): the record's id"})
+    allowed = fields.List(
+        fields.String(), metadata={"description": "409 about a status move (origin proof): the statuses it may take"}
+    )
 
 
 # flask-smorest documents every error answer (and each operation's `default`) with this schema

@@ -1,5 +1,7 @@
 """Capacity, slot and booking schemas of the e-queue API."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
@@ -31,8 +33,13 @@ class TemplateRowSchema(WindowSchema):
     )
 
 
+# the days the e-queue plans: slots are local times in Asia/Ho_Chi_Minh, whose offset before 1906 was not +07:00
+# (a slot of the year 92 came out at +07:06:30, which is no RFC 3339 date-time)
+PLANNING_DAYS = Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
+
+
 class OverrideRowSchema(WindowSchema):
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, validate=PLANNING_DAYS)
 
 
 class CapacitySchema(BaseSchema):
@@ -43,7 +50,7 @@ class CapacitySchema(BaseSchema):
 
 
 class SlotQuerySchema(QuerySchema):
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, validate=PLANNING_DAYS)
     direction = fields.Enum(Direction, by_value=True)
     lane_type = fields.Enum(LaneType, by_value=True)
 
@@ -75,7 +82,7 @@ class BookingPatchSchema(BaseSchema):
 
 class BookingQuerySchema(PageQuerySchema):
     gate = fields.String(validate=validate.Length(max=40))
-    date = fields.Date()
+    date = fields.Date(validate=PLANNING_DAYS)
     status = fields.Enum(BookingStatus, by_value=True)
     shipment = fields.String(validate=validate.Length(max=40))
 

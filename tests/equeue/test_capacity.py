@@ -142,3 +142,10 @@ def test_slots_of_a_day_show_capacity_and_bookings(client, headers, exporter, to
 def test_slots_need_a_valid_date(client, headers, exporter):
     response = client.get("/api/v1/gates/MOC-BAI/slots?date=tomorrow", headers=headers(exporter))
     assert response.status_code == 422 and "date" in response.json["errors"]
+
+
+@pytest.mark.parametrize("day", ["0092-11-12", "1905-12-31", "2100-01-01"])
+def test_slots_of_a_day_outside_the_planning_range_are_422(client, headers, exporter, day):
+    # before 1906 the zone's offset was +07:06:30: such a slot was no RFC 3339 date-time (found by schemathesis)
+    response = client.get(f"/api/v1/gates/MOC-BAI/slots?date={day}", headers=headers(exporter))
+    assert response.status_code == 422 and "date" in response.json["errors"]
