@@ -1,7 +1,8 @@
 """The VNACCS customs declaration number rule, shared by the documents and customs domains (issue 18).
 
 A VNACCS declaration number has 12 digits; an export declaration's starts with 3, an import declaration's with 1
-(../shared/reference/second-round.md, "After the border": e.g. export 305254403660).
+(VNACCS numbering as published by Vietnamese customs, e.g. export 305254403660; docs/rules.md and
+docs/api-additions.md, "Customs declaration, handoff, ACDD").
 """
 
 from flask_babel import gettext as _
