@@ -6,26 +6,25 @@ inside an app context. The output is deterministic: the same report gives the sa
 """
 
 from decimal import Decimal
-from io import BytesIO
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from ..i18n import bilingual
-from ..pdf import build_lock
 from ..pdf.cells import style
 from ..pdf.palette import SHADE
-from ..pdf.styles import doc_kwargs, khmer_styles, latin_styles, styles_for
+from ..pdf.report_document import BOTTOM, LEFT, RIGHT, build_a4_report
+from ..pdf.styles import khmer_styles, latin_styles, styles_for
 from ..pdf.tables import ruled_table
 from ..pdf.text import has_khmer, paragraph
 from . import charts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-# Decree 30/2020: left 30-35 mm, right 15-20 mm, top and bottom 20-25 mm
-LEFT, RIGHT, TOP, BOTTOM = 30 * mm, 15 * mm, 20 * mm, 22 * mm
+# margins (Decree 30/2020): border_trade/pdf/report_document.py
+
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 
 
@@ -364,22 +363,5 @@ def _footer(p, report):
 def build_monthly_pdf(report, languages=("vi", "km")):
     """Return the monthly border-trade report as PDF bytes, labelled in one or two languages."""
     p = _Printer(languages)
-    buffer = BytesIO()
-    with build_lock:
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=LEFT,
-            rightMargin=RIGHT,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
-            title=f"{p.text('title', sep=' / ')} {report.province_code} {report.month:%Y-%m}",
-            author="border-trade",
-            creator="border-trade",
-            invariant=1,
-            lang=p.lang,
-            **doc_kwargs(),
-        )
-        footer = _footer(p, report)
-        doc.build(_story(p, report), onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    title = f"{p.text('title', sep=' / ')} {report.province_code} {report.month:%Y-%m}"
+    return build_a4_report(title, p.lang, lambda: _story(p, report), _footer(p, report))

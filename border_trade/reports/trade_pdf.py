@@ -5,22 +5,20 @@ reads no database. Printed with the shared primitives of `border_trade.pdf` (Not
 shaped); A4 portrait with the margins of Decree 30/2020/NĐ-CP, as the monthly report. Deterministic.
 """
 
-from io import BytesIO
-
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, SimpleDocTemplate, Spacer
+from reportlab.platypus import CondPageBreak, Spacer
 
-from ..pdf import build_lock
 from ..pdf.cells import cell, para
 from ..pdf.palette import SHADE
-from ..pdf.styles import doc_kwargs, styles_for
+from ..pdf.report_document import BOTTOM, LEFT, RIGHT, build_a4_report
+from ..pdf.styles import styles_for
 from ..pdf.tables import ruled_table
 from ..pdf.text import paragraph
 from .trade_labels import DIRECTIONS, LABELS, REGIMES, Texts, hs_dotted, unit_symbol
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-LEFT, RIGHT, TOP, BOTTOM = 30 * mm, 15 * mm, 20 * mm, 22 * mm
+
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 # No. | Goods (HS code under the name) | Unit | Quantity | Value (USD) | Enterprises
 SECTION_WIDTHS = [FRAME_WIDTH * f for f in (0.07, 0.40, 0.08, 0.16, 0.17, 0.12)]
@@ -186,22 +184,5 @@ def _footer(t, report):
 def border_trade_pdf(report, languages=("vi",)):
     """Return the department's monthly report as PDF bytes, labelled in one or two languages."""
     t = Texts(languages)
-    buffer = BytesIO()
-    with build_lock:
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=LEFT,
-            rightMargin=RIGHT,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
-            title=f"{t.label('title', sep=' / ')} {report.province_code} {report.month:%Y-%m}",
-            author="border-trade",
-            creator="border-trade",
-            invariant=1,
-            lang=t.lang,
-            **doc_kwargs(),
-        )
-        footer = _footer(t, report)
-        doc.build(_story(t, report), onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    title = f"{t.label('title', sep=' / ')} {report.province_code} {report.month:%Y-%m}"
+    return build_a4_report(title, t.lang, lambda: _story(t, report), _footer(t, report))
