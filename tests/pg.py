@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -25,3 +26,25 @@ def fresh_postgres_database(suffix):
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def race(app, requests):
+    """Send every (method, url, json, headers) at once, each from its own thread and client; return the responses."""
+    barrier = threading.Barrier(len(requests))
+    responses, errors = [None] * len(requests), []
+
+    def worker(index, method, url, body, headers):
+        client = app.test_client()
+        barrier.wait()
+        try:
+            responses[index] = client.open(url, method=method, json=body, headers=headers)
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(i, *request)) for i, request in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    return responses

@@ -2,7 +2,6 @@
 channel recorded while an officer clears the truck either wins (409 for the truck) or comes after the clearance."""
 
 import os
-import threading
 import uuid
 
 import pytest
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 
 from border_trade.customs.models import CustomsDeclaration
 from tests.customs.conftest import declaration_body
+from tests.pg import race
 
 pytestmark = pytest.mark.postgres
 
@@ -18,27 +18,6 @@ pytestmark = pytest.mark.postgres
 def needs_postgres():
     if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
         pytest.skip("customs races run on PostgreSQL (set TEST_DATABASE_URL)")
-
-
-def race(app, requests):
-    barrier = threading.Barrier(len(requests))
-    responses, errors = [None] * len(requests), []
-
-    def worker(index, method, url, body, headers):
-        client = app.test_client()
-        barrier.wait()
-        try:
-            responses[index] = client.open(url, method=method, json=body, headers=headers)
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker, args=(i, *request)) for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not errors, errors
-    return responses
 
 
 def test_eight_first_declarations_at_once_make_one_record(app, db, shipment, headers):

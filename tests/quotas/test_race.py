@@ -2,7 +2,6 @@
 crossing at once at two gates move exactly their quantities from reserved to used."""
 
 import os
-import threading
 import uuid
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from border_trade.extensions import db
 from border_trade.quotas.models import ClaimState, QuotaClaim, TariffQuota
 from border_trade.shipments.models import Shipment, ShipmentStatus
 from tests.factories import get_gate, make_user
+from tests.pg import race
 
 from .conftest import CODE, make_quota, ready_rice
 
@@ -25,28 +25,6 @@ S = ShipmentStatus
 def needs_postgres():
     if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
         pytest.skip("quota races run on PostgreSQL (set TEST_DATABASE_URL)")
-
-
-def race(app, requests):
-    """Send every (method, url, json, headers) at once, each from its own thread and client; return the responses."""
-    barrier = threading.Barrier(len(requests))
-    responses, errors = [None] * len(requests), []
-
-    def worker(index, method, url, body, headers):
-        client = app.test_client()
-        barrier.wait()
-        try:
-            responses[index] = client.open(url, method=method, json=body, headers=headers)
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker, args=(i, *request)) for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not errors, errors
-    return responses
 
 
 def submit(shipment, headers):
