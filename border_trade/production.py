@@ -13,7 +13,12 @@ def check_production(app):
     """Raise RuntimeError naming what to fix when a production configuration is unsafe; do nothing elsewhere."""
     if not app.config.get("IS_PRODUCTION"):
         return
-    problems = [*secret_key_problems(app.config), *rate_limit_problems(app.config), *catalogue_problems(app.config)]
+    problems = [
+        *secret_key_problems(app.config),
+        *rate_limit_problems(app.config),
+        *catalogue_problems(app.config),
+        *sms_problems(app.config),
+    ]
     if problems:
         raise RuntimeError("border-trade refuses to start in production:\n- " + "\n- ".join(problems))
 
@@ -58,5 +63,21 @@ def catalogue_problems(config):
         return [
             f"the compiled translations are missing ({', '.join(missing)}): every page and PDF would be in "
             "English. Run `make compile` (pybabel compile -d translations) before starting."
+        ]
+    return []
+
+
+SMS_SENDERS = ("log", "http")
+
+
+def sms_problems(config):
+    """Drivers are told of their call by SMS: a production sender must know where to send."""
+    sender = (config.get("SMS_SENDER") or "log").lower()
+    if sender not in SMS_SENDERS:
+        return [f"SMS_SENDER is {sender!r}; use one of: {', '.join(SMS_SENDERS)}."]
+    if sender == "http" and not config.get("SMS_URL"):
+        return [
+            "SMS_SENDER=http but SMS_URL is not set: no driver would be told of a call. Set SMS_URL to the gateway's "
+            "address (and SMS_TOKEN), or SMS_SENDER=log to only log the messages."
         ]
     return []

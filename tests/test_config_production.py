@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from border_trade import create_app
 from border_trade.auth.models import User
 from border_trade.extensions import db
-from border_trade.production import catalogue_problems, rate_limit_problems
+from border_trade.production import catalogue_problems, rate_limit_problems, sms_problems
 from config import ROOT, ProductionConfig
 
 GOOD_KEY = "9f" * 32
@@ -130,3 +130,15 @@ def test_only_proxy_count_proxies_are_trusted(count, seen):
     assert answer["remote_addr"] == seen and answer["limiter"] == seen
     # Flask-Login's strong protection hashes the proxied address, never the client-written header's first entry
     assert answer["identifier"] == hashlib.sha512(f"{seen}|Tablet/1.0".encode()).hexdigest()
+
+
+def test_an_http_sms_sender_without_a_gateway_address_is_refused():
+    with pytest.raises(RuntimeError, match="SMS_URL is not set"):
+        create_app(production(SMS_SENDER="http", SMS_URL=None))
+    with pytest.raises(RuntimeError, match="SMS_SENDER is 'carrier-pigeon'"):
+        create_app(production(SMS_SENDER="carrier-pigeon"))
+
+
+def test_the_log_sender_and_an_http_sender_with_its_address_are_fine():
+    assert sms_problems({"SMS_SENDER": "log"}) == []
+    assert sms_problems({"SMS_SENDER": "HTTP", "SMS_URL": "https://sms.example.vn/send"}) == []
