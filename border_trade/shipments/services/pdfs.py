@@ -1,13 +1,15 @@
 """A shipment's generated PDFs as a user asks for them: the shipment found (locked) in the user's scope, then
 issued by `documents.pdfs`."""
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ...auth.permissions import require
 from ...documents import pdfs
-from ...documents.models import PdfKind
+from ...documents.models import IssuedPdf, PdfKind
 from ...documents.pdfs import DEFAULT_LANGUAGES, IssuedFile
 from ...errors import Conflict
+from ...extensions import db
 from ...types import utcnow
 from ..models import Direction
 from ..queries import visible_shipment_or_404
@@ -42,3 +44,22 @@ def issue(user, shipment_id, kind, languages=DEFAULT_LANGUAGES, now=None) -> Iss
             errors={"kind": [_("Only the packing list and the crossing manifest are made for an import.")]},
         )
     return pdfs.issue_for(user, shipment, kind, languages, now)
+
+
+def kinds_of(shipment) -> list[PdfKind]:
+    """The PDFs a shipment has, in their order: an import's packing list and crossing manifest; an export's invoice,
+    packing list, Form D worksheet (only when it claims the ATIGA preference) and crossing manifest."""
+    if shipment.direction is Direction.IMPORT:
+        return [kind for kind in PdfKind if kind not in ISSUED_ABROAD]
+    return [kind for kind in PdfKind if kind is not PdfKind.CO_FORM_D or shipment.preferential_tariff]
+
+
+def issued_pdfs(shipment) -> list[IssuedPdf]:
+    """Every PDF issued for a shipment (already found in the caller's scope), newest revision first, in one query."""
+    return list(
+        db.session.scalars(
+            sa.select(IssuedPdf)
+            .where(IssuedPdf.shipment_id == shipment.id)
+            .order_by(IssuedPdf.kind, IssuedPdf.languages, IssuedPdf.revision.desc())
+        )
+    )
