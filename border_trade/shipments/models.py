@@ -108,6 +108,9 @@ class Shipment(db.Model):
     trailer_plate: Mapped[str | None] = mapped_column(sa.String(20))
     driver_name: Mapped[str | None] = mapped_column(sa.String(120))
     driver_id_no: Mapped[str | None] = mapped_column(sa.String(40))
+    # the register's records of the truck and the driver (fleet), when the plate or the driver is known there
+    vehicle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vehicles.id"), index=True)
+    driver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("drivers.id"), index=True)
     lane: Mapped[Lane | None] = mapped_column(enum_column(Lane, 10))
     seals: Mapped[list | None] = mapped_column(sa.JSON)
     invoice_no: Mapped[str | None] = mapped_column(sa.String(40))
@@ -127,6 +130,8 @@ class Shipment(db.Model):
     consignee = relationship("Organisation", foreign_keys=[consignee_id])
     created_by = relationship("User")
     gate = relationship("Gate")
+    vehicle = relationship("Vehicle")
+    driver = relationship("Driver")
     items: Mapped[list["ShipmentItem"]] = relationship(
         back_populates="shipment", order_by="ShipmentItem.position", cascade="all, delete-orphan"
     )
