@@ -10,6 +10,8 @@ Events (name: keyword arguments):
     document.registered: document (added to the session, not yet flushed), replaced (the Document it replaces, or
         None), actor, now
     booking.called: booking, actor, now (equeue.calls → notifications.calls: notice, e-mail, SMS to the driver)
+    booking.unconfirmed: booking, deadline, now (equeue.services.bookings → notifications.bookings: a notice asks the
+        trader to confirm by 18:00 the day before)
     receipt.confirmed: receipt, shipment, now (receipts → notifications: notice, webhooks shipment.delivered and
         shipment.discrepancy)
     origin.follow_up, einvoice.due: proof or einvoice, shipment, now (origin.jobs → notifications.origin)

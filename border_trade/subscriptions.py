@@ -3,7 +3,9 @@
 from .customs.manifest import add_to_manifest as add_declaration_to_manifest
 from .documents.pdf_data import MANIFEST_EXTRAS
 from .equeue.calls import BOOKING_CALLED
+from .equeue.services.confirmation import BOOKING_UNCONFIRMED
 from .events import DOCUMENT_REGISTERED, SHIPMENT_STATUS_CHANGED, subscribe
+from .notifications.bookings import notify_confirmation_needed
 from .notifications.calls import notify_booking_called
 from .notifications.ocop import notify_ocop_expiry
 from .notifications.origin import notify_einvoice_due, notify_origin_follow_up
@@ -26,6 +28,7 @@ def register_subscriptions(app):
     subscribe(app, MANIFEST_EXTRAS, add_to_manifest)  # the receipt link as the manifest's second QR code
     subscribe(app, MANIFEST_EXTRAS, add_declaration_to_manifest)  # the declaration's number and channel (#18)
     subscribe(app, BOOKING_CALLED, notify_booking_called)
+    subscribe(app, BOOKING_UNCONFIRMED, notify_confirmation_needed)  # after three no-shows: confirm the day before
     subscribe(app, SHIPMENT_STATUS_CHANGED, set_einvoice_due)  # a cleared export's e-invoice due day (#18)
     subscribe(app, ORIGIN_FOLLOW_UP, notify_origin_follow_up)
     subscribe(app, EINVOICE_DUE, notify_einvoice_due)

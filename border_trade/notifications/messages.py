@@ -13,6 +13,7 @@ KINDS = {
     "truck_stuck": _l("A truck is stuck at a gate"),
     "crossing_missed": _l("A planned crossing date passed"),
     "booking_called": _l("A booked truck is called to the gate"),  # e-queue (#17)
+    "booking_confirm": _l("A booking must be confirmed"),  # e-queue: after three no-shows (#17)
     "receipt_delivered": _l("A shipment was received"),  # receipt by the buyer (#18)
     "receipt_discrepancy": _l("A shipment was delivered with a discrepancy"),
     "origin_follow_up": _l("No answer yet on an origin proof"),  # origin proof (#18)
@@ -88,6 +89,11 @@ def render(kind, params):
             gate=p.get("gate", ""),
             deadline=p.get("deadline", ""),
         )
+    if kind == "booking_confirm":
+        return _("Confirm booking %(code)s of shipment %(reference)s (%(gate)s, %(slot)s) by %(deadline)s, or it is "
+                 "released: after three no-shows in 30 days, bookings are confirmed the day before.",
+                 code=p.get("code", ""), reference=p.get("reference", ""), gate=p.get("gate", ""),
+                 slot=p.get("slot", ""), deadline=p.get("deadline", ""))  # fmt: skip
     if kind == "receipt_delivered":
         return _("Receipt of shipment %(reference)s was confirmed: every goods line in full and in good order.",
                  reference=p.get("reference", ""))  # fmt: skip

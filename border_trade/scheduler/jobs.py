@@ -10,6 +10,7 @@ from ..documents.models import Document
 from ..documents.rules import evaluate
 from ..documents.services import active_rules
 from ..equeue.calls import mark_late_calls
+from ..equeue.noshow import mark_no_shows
 from ..equeue.services import release_unconfirmed
 from ..extensions import db
 from ..notifications.services import notify, send_pending_emails
@@ -230,6 +231,7 @@ JOBS = {
     "heartbeat": (heartbeat, {"trigger": "interval", "minutes": 5}),
     "release_unconfirmed_bookings": (release_unconfirmed, {"trigger": "cron", "hour": 18, "minute": 0}),
     "late_calls": (mark_late_calls, {"trigger": "interval", "minutes": 1}),
+    "no_shows": (mark_no_shows, {"trigger": "interval", "minutes": 5}),  # #17: slot over + grace, no truck
     "origin_follow_up": (follow_up_origin_proofs, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
     "einvoice_due": (remind_einvoices_due, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
     "ocop_expiry": (warn_ocop_expiry, {"trigger": "cron", "hour": 6, "minute": 10}),  # #19

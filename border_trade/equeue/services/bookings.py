@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from ...audit.services import record
 from ...enums import Role
 from ...errors import Conflict, Forbidden
+from ...events import publish
 from ...extensions import db
 from ...shipments.models import ShipmentStatus
 from ...shipments.queries import visible_shipment_or_404
@@ -22,7 +23,7 @@ from .common import (
     shipment_gate,
     slot_or_422,
 )
-from .confirmation import must_confirm
+from .confirmation import BOOKING_UNCONFIRMED, confirm_deadline, must_confirm
 from .vehicles import booking_driver, booking_vehicle, check_vehicle
 
 
@@ -89,6 +90,8 @@ def create_booking(user, data, *, now=None):
     db.session.add(booking)
     db.session.flush()
     record("booking.create", actor=user, obj=booking, after=snapshot(booking))
+    if confirm_first:  # the trader's users get a notice asking them to confirm by 18:00 the day before
+        publish(BOOKING_UNCONFIRMED, booking=booking, deadline=confirm_deadline(slot.start), now=now)
     db.session.commit()
     return booking
 

@@ -9,6 +9,7 @@ from ...extensions import db
 from ..models import Booking, BookingStatus
 from ..slots import LOCAL, local_start
 
+BOOKING_UNCONFIRMED = "booking.unconfirmed"  # payload: booking, deadline, now (subscribed in subscriptions.py)
 NO_SHOWS_BEFORE_CONFIRMING = 3
 NO_SHOW_WINDOW = timedelta(days=30)
 RELEASE_AT = time(18, 0)  # local time, the day before the slot (API.md)
