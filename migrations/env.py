@@ -4,6 +4,7 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from border_trade.scheduler.partitions import PARTITION_NAME
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -51,7 +52,9 @@ FOREIGN_TABLES = {"apscheduler_jobs"}
 
 
 def include_object(object, name, type_, reflected, compare_to):
-    return not (type_ == "table" and name in FOREIGN_TABLES)
+    # the monthly partitions of shipment_events and audit_entries on PostgreSQL (attached, or detached and kept
+    # for archiving) are no models: the partitioned parents are compared with the models, their children are not
+    return not (type_ == "table" and (name in FOREIGN_TABLES or PARTITION_NAME.match(name)))
 
 
 def run_migrations_offline():
