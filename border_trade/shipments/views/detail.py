@@ -1,6 +1,7 @@
-"""The shipment page: goods and totals, the paperwork checklist with its forms, documents, moves and timeline."""
+"""The shipment page: goods and totals, the paperwork checklist with its forms, papers, the generated PDFs in a
+language pair (`?pair=`), moves and timeline."""
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -21,6 +22,7 @@ from ..models import Direction, EventKind, Lane, ShipmentStatus
 from ..schemas import TransitionSchema
 from ..services import documents as paperwork
 from ..workflow import EDITABLE, exporter_move_allowed
+from . import pdf_links
 from .blueprint import blp
 
 S = ShipmentStatus
@@ -167,6 +169,7 @@ def _page(user, shipment, *, document_form=None, refused=None, status=200):
         for line in requirements.items
     ]
     may_move = can(user, "shipment.move", shipment)
+    pdf_pair = pdf_links.chosen_pair(request.args.get("pair"))
     failed_type = document_form.type.data if document_form is not None else None
     return render_template(
         "shipments/detail.html",
@@ -189,6 +192,9 @@ def _page(user, shipment, *, document_form=None, refused=None, status=200):
         failed_form=document_form,
         failed_on_line=failed_type in {line.document_type for line in requirements.items},
         document_types=list(DocumentType),
+        pdf_rows=pdf_links.documents_section(shipment),
+        pdf_pair=pdf_pair,
+        pdf_pairs=pdf_links.pair_choices(),
     ), status
 
 
