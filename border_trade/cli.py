@@ -1,5 +1,7 @@
 """Command groups: `flask seed`, `flask users` (and the ones later domains add)."""
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -62,7 +64,7 @@ def seed_bench_command(count):
     from .seed.bench import seed_bench
 
     started = time.perf_counter()
-    with click.progressbar(length=count, label="bench shipments", show_pos=True) as bar:
+    with click.progressbar(length=count, label="bench shipments", show_pos=True, file=sys.stderr) as bar:
         summary = seed_bench(count, progress=bar.update)
     click.echo(
         f"bench: {summary.shipments} shipments, {summary.items} goods lines, {summary.events} events, "
