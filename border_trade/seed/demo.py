@@ -236,13 +236,7 @@ def load_demo(now=None):
         org_key = "melon" if index % 3 != 2 else "ricepaper"
         exporter = users["exporter@demo.test" if org_key == "melon" else "exporter2@demo.test"]
         gate = gates[("MOC-BAI", "XA-MAT", "BINH-HIEP")[index % 3]]
-        finished = status in (ShipmentStatus.CROSSED, ShipmentStatus.DELIVERED)
-        if finished:
-            crossing_day = today - timedelta(days=rng.randint(3, 120))
-        elif status in (ShipmentStatus.AT_GATE, ShipmentStatus.INSPECTING, ShipmentStatus.HELD, ShipmentStatus.CLEARED):
-            crossing_day = today
-        else:
-            crossing_day = today + timedelta(days=rng.randint(1, 20))
+        crossing_day = _crossing_day(rng, today, status)
         _demo_shipment(
             rng,
             now,
@@ -262,13 +256,7 @@ def load_demo(now=None):
     for index, status in enumerate(statuses[:-3]):
         org_key = "melon" if index % 2 == 0 else "ricepaper"
         gate = gates[("XA-MAT", "MOC-BAI", "XA-MAT", "BINH-HIEP")[index % 4]]  # cassava trucks favour Xa Mát
-        finished = status in (ShipmentStatus.CROSSED, ShipmentStatus.DELIVERED)
-        if finished:
-            crossing_day = today - timedelta(days=rng.randint(3, 120))
-        elif status in (ShipmentStatus.AT_GATE, ShipmentStatus.INSPECTING, ShipmentStatus.HELD, ShipmentStatus.CLEARED):
-            crossing_day = today
-        else:
-            crossing_day = today + timedelta(days=rng.randint(1, 20))
+        crossing_day = _crossing_day(rng, today, status)
         _demo_shipment(
             rng,
             now,
@@ -284,9 +272,26 @@ def load_demo(now=None):
             inbound=INBOUND_GOODS[index % len(INBOUND_GOODS)],
         )
         summary["shipments"] += 1
+    # today's e-queue (#17): four exports submitted for Mộc Bài today, booked into today's slots by seed_bookings
+    # (the first one called); their own random stream, so the rest of the demo stays as it was
+    today_rng, melon = random.Random(17), (orgs["melon"], orgs["consignee"], users["exporter@demo.test"])
+    for number in range(4):
+        moc_bai = (officers["MOC-BAI"], gates["MOC-BAI"], products["melon"], ShipmentStatus.SUBMITTED, today)
+        _demo_shipment(today_rng, now, *melon, *moc_bai, 2 * len(statuses) + number)
+        summary["shipments"] += 1
     db.session.commit()
-    seed_bookings(now)  # the e-queue: tomorrow's bookings of the submitted shipments
+    # the e-queue: the traders' trucks and drivers registered, today's and tomorrow's bookings
+    summary["bookings"] = seed_bookings(now)
     return summary
+
+
+def _crossing_day(rng, today, status):
+    """A finished crossing's day in the past, today for a truck at the gate, else a planned day ahead."""
+    if status in (ShipmentStatus.CROSSED, ShipmentStatus.DELIVERED):
+        return today - timedelta(days=rng.randint(3, 120))
+    if status in (ShipmentStatus.AT_GATE, ShipmentStatus.INSPECTING, ShipmentStatus.HELD, ShipmentStatus.CLEARED):
+        return today
+    return today + timedelta(days=rng.randint(1, 20))
 
 
 def _demo_shipment(
