@@ -145,6 +145,8 @@ class Shipment(db.Model):
     __table_args__ = (
         sa.Index("ix_shipments_org_created", "organisation_id", "id"),
         sa.Index("ix_shipments_direction_crossed", "direction", "crossed_at"),
+        # the e-queue's queue number counts the day's arrivals at a gate and direction at every arrival
+        sa.Index("ix_shipments_gate_direction_arrived", "gate_id", "direction", "arrived_at"),
     )
 
     def __repr__(self):
