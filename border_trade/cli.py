@@ -19,6 +19,9 @@ def register_cli(app):
     from .scheduler.cli import scheduler
 
     app.cli.add_command(scheduler)
+    from .scheduler.partition_cli import partitions
+
+    app.cli.add_command(partitions)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 

@@ -19,6 +19,7 @@ from ..origin.jobs import follow_up_origin_proofs, remind_einvoices_due
 from ..products.jobs import warn_ocop_expiry
 from ..shipments.models import Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.services.common import add_status_event, current_documents, document_facts, facts_of
+from .partitions import ensure_partitions
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 S = ShipmentStatus
@@ -235,4 +236,5 @@ JOBS = {
     "origin_follow_up": (follow_up_origin_proofs, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
     "einvoice_due": (remind_einvoices_due, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
     "ocop_expiry": (warn_ocop_expiry, {"trigger": "cron", "hour": 6, "minute": 10}),  # #19
+    "partitions": (ensure_partitions, {"trigger": "cron", "hour": 2, "minute": 15}),  # #20: 3 months ahead (PG)
 }
