@@ -42,6 +42,10 @@ class ItemForm(Form):
     id = HiddenField()
     product_id = SelectField(_l("Product"), choices=[], validate_choice=False)
     description_vi = StringField(_l("Description (if no product)"), render_kw={"maxlength": 300})
+    # the descriptions and shipping marks the invoice and packing list print; on a product's line, empty: its own
+    description_km = StringField(_l("Description in Khmer"), render_kw={"maxlength": 300, "lang": "km"})
+    description_en = StringField(_l("Description in English"), render_kw={"maxlength": 300, "lang": "en"})
+    marks = StringField(_l("Marks and numbers"), render_kw={"maxlength": 200})
     hs_code = StringField(
         _l("HS code"), render_kw={"inputmode": "numeric", "list": "hs-codes", "maxlength": 10, "autocomplete": "off"}
     )
@@ -61,6 +65,9 @@ class ItemForm(Form):
     FIELDS = (
         "product_id",
         "description_vi",
+        "description_km",
+        "description_en",
+        "marks",
         "hs_code",
         "quantity",
         "unit",
@@ -112,10 +119,19 @@ class ShipmentForm(FlaskForm):
     consignor_address = StringField(_l("Consignor address"), render_kw={"maxlength": 300})
     consignor_country = StringField(_l("Consignor country"), default="KH", render_kw={"maxlength": 2})
     consignor_tax_id = StringField(_l("Consignor tax id"), render_kw={"maxlength": 40})
-    vehicle_plate = StringField(_l("Truck plate"), render_kw={"maxlength": 20, "placeholder": "70H-123.45"})
+    # the trader's register (choices set by the view), or a plate typed instead (matched to the register)
+    vehicle_id = SelectField(
+        _l("Vehicle from the register"), choices=[], validate_choice=False, render_kw={"data-vehicle-select": ""}
+    )
+    driver_id = SelectField(
+        _l("Driver from the register"), choices=[], validate_choice=False, render_kw={"data-driver-select": ""}
+    )
+    vehicle_plate = StringField(
+        _l("Truck plate"), render_kw={"maxlength": 20, "placeholder": "70H-123.45", "data-plate-input": ""}
+    )
     trailer_plate = StringField(_l("Trailer plate"), render_kw={"maxlength": 20})
-    driver_name = StringField(_l("Driver"), render_kw={"maxlength": 120})
-    driver_id_no = StringField(_l("Driver's ID number"), render_kw={"maxlength": 40})
+    driver_name = StringField(_l("Driver"), render_kw={"maxlength": 120, "data-driver-input": ""})
+    driver_id_no = StringField(_l("Driver's ID number"), render_kw={"maxlength": 40, "data-driver-input": ""})
     invoice_no = StringField(_l("Invoice number"), render_kw={"maxlength": 40})
     invoice_on = StringField(_l("Invoice date"), render_kw=DATE)
     items = FieldList(FormField(ItemForm), min_entries=0, max_entries=MAX_ITEMS + 20)

@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..api.pagination import PageQuerySchema
 from ..api.schemas import BaseSchema, DecimalString, LocalDateTime, QuerySchema, Range
+from ..fleet.plates import PlateError, parse_plate
 from ..quotas.schemas import UnderQuotaField
 from .models import Currency, Direction, Lane, Regime, ShipmentStatus
 
@@ -63,11 +64,28 @@ class ConsignorSchema(ConsigneeSchema):
     """The seller abroad who sends an import (Khmer names and addresses welcome, as for consignees)."""
 
 
+REGISTER_ID = {"allow_none": True, "strict": True, "validate": Range(min=1, max=2**31 - 1)}
+
+
 class VehicleSchema(BaseSchema):
-    plate = fields.String(required=True, validate=validate.Length(min=4, max=20), metadata={"example": "70H-123.45"})
+    """The truck: `vehicle_id` (and `driver_id`) from the trader's register, or the free-text fields (a plate is
+    matched to the register by its canonical spelling and added to it when new)."""
+
+    vehicle_id = fields.Integer(**REGISTER_ID, metadata={"description": "A vehicle of the trader's register"})
+    plate = fields.String(
+        validate=validate.Length(min=4, max=20),
+        metadata={"example": "70H-123.45", "description": "Required unless vehicle_id is given"},
+    )
     trailer_plate = _text(20, allow_none=True)
+    driver_id = fields.Integer(**REGISTER_ID, metadata={"description": "A driver of the trader's register"})
     driver_name = _text(120, allow_none=True)
     driver_id_no = _text(40, allow_none=True)
+
+    @validates_schema
+    def _plate_or_register(self, data, partial=None, **kwargs):
+        # a merge patch may leave both out: the service merges with the stored truck, then checks
+        if not partial and data.get("plate") is None and data.get("vehicle_id") is None:
+            raise ValidationError({"plate": [_l("Give the plate, or vehicle_id from your register.")]})
 
 
 class ItemInSchema(BaseSchema):
@@ -219,10 +237,24 @@ def _is_import(shipment):
 
 
 class VehicleOutSchema(BaseSchema):
+    id = fields.Integer(attribute="vehicle_id", allow_none=True, metadata={"description": "The register's vehicle"})
     plate = fields.String(attribute="vehicle_plate", allow_none=True)
+    country = fields.Function(
+        lambda s: getattr(plate_of(s.vehicle_plate), "country", None),
+        allow_none=True,
+        metadata={"description": "VN or KH, read from the plate; null when the text is no plate"},
+    )
     trailer_plate = fields.String(allow_none=True)
+    driver_id = fields.Integer(allow_none=True, metadata={"description": "The register's driver"})
     driver_name = fields.String(allow_none=True)
     driver_id_no = fields.String(allow_none=True)
+
+
+def plate_of(text):
+    try:
+        return parse_plate(text) if text else None
+    except PlateError:
+        return None
 
 
 class OrganisationRefSchema(BaseSchema):

@@ -397,9 +397,14 @@ def test_a_vehicle_without_a_plate_cannot_be_started_by_a_partial_patch(client, 
     assert "vehicle.plate" in response.json["errors"], response.json
     started = patch(client, auth, before, {"vehicle": {"plate": "70H-555.55", "driver_name": "Trần Thị Mai"}})
     assert started.status_code == 200, started.json
-    assert started.json["vehicle"] == {
+    linked = started.json["vehicle"]
+    assert isinstance(linked["id"], int) and isinstance(linked["driver_id"], int)  # added to the register
+    assert linked == {
+        "id": linked["id"],
         "plate": "70H-555.55",
+        "country": "VN",
         "trailer_plate": None,
+        "driver_id": linked["driver_id"],
         "driver_name": "Trần Thị Mai",
         "driver_id_no": None,
     }

@@ -17,6 +17,7 @@ from ..money import compute_totals, line_value
 from ..references import next_reference
 from ..workflow import EDITABLE
 from .common import add_status_event, check_version, facts_of, local_today, snapshot, visible_shipment_or_404
+from .vehicles import apply_vehicle, merge_vehicle, resolve_vehicle, vehicle_missing
 
 # nested input objects -> their columns on Shipment; the keys each needs once merged with the stored values
 NESTED = {
@@ -32,14 +33,8 @@ NESTED = {
         "country": "consignor_country",
         "tax_id": "consignor_tax_id",
     },
-    "vehicle": {
-        "plate": "vehicle_plate",
-        "trailer_plate": "trailer_plate",
-        "driver_name": "driver_name",
-        "driver_id_no": "driver_id_no",
-    },
 }
-REQUIRED_NESTED = {"consignee": ("name", "country"), "consignor": ("name", "country"), "vehicle": ("plate",)}
+REQUIRED_NESTED = {"consignee": ("name", "country"), "consignor": ("name", "country")}
 # what each direction names (and the other refuses): its gate field and its party abroad
 OWN_FIELDS = {Direction.EXPORT: ("exit_gate", "consignee"), Direction.IMPORT: ("entry_gate", "consignor")}
 SHIPMENT_FIELDS = (
@@ -173,15 +168,16 @@ def _merge_nested(shipment, data):
     data, errors = dict(data), {}
     for name, columns in NESTED.items():
         if data.get(name) is None:
-            continue  # absent: kept; null: the vehicle is removed (the schema refuses a null consignee)
-        stored = {key: getattr(shipment, column) for key, column in columns.items()}
-        if name == "vehicle" and not shipment.vehicle_plate:
-            stored = dict.fromkeys(columns)  # no vehicle yet: nothing to keep
-        merged = stored | data[name]
+            continue  # absent: kept (the schema refuses a null consignee)
+        merged = {key: getattr(shipment, column) for key, column in columns.items()} | data[name]
         for key in REQUIRED_NESTED[name]:
             if merged.get(key) is None:
                 errors[f"{name}.{key}"] = [_("This field is required.")]
         data[name] = merged
+    if data.get("vehicle") is not None:  # null: the vehicle is removed; no truck stored yet: nothing to keep
+        data["vehicle"] = merge_vehicle(shipment, data["vehicle"])
+        if vehicle_missing(data["vehicle"]):
+            errors["vehicle.plate"] = [_("This field is required.")]
     return data, errors
 
 
@@ -189,6 +185,9 @@ def _apply(shipment, data, user, now, *, creating):
     """Copy validated input onto the shipment, checking everything that needs the database; 422 on problems."""
     direction = data.get("direction") or shipment.direction or Direction.EXPORT
     errors = _direction_errors(shipment, data, direction, creating)
+    if "vehicle" in data:  # the register is read (and added to) before the shipment changes: one write of it
+        vehicle_columns, vehicle_errors = resolve_vehicle(shipment, shipment.organisation_id, data["vehicle"])
+        errors.update(vehicle_errors)
     shipment.direction = direction
     gate_field = OWN_FIELDS[direction][0]
     if gate_field in data:
@@ -219,11 +218,7 @@ def _apply(shipment, data, user, now, *, creating):
         shipment.consignor_country = consignor.get("country", "KH")
         shipment.consignor_tax_id = consignor.get("tax_id")
     if "vehicle" in data:
-        vehicle = data["vehicle"] or {}
-        shipment.vehicle_plate = vehicle.get("plate")
-        shipment.trailer_plate = vehicle.get("trailer_plate")
-        shipment.driver_name = vehicle.get("driver_name")
-        shipment.driver_id_no = vehicle.get("driver_id_no")
+        apply_vehicle(shipment, vehicle_columns)
     if shipment.regime is None:
         shipment.regime = Regime.COMMERCIAL
     if "items" in data:

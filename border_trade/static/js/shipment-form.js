@@ -97,3 +97,60 @@
   select.addEventListener("change", show);
   show();
 })();
+
+// Truck and driver from the trader's register: choosing one fills the text fields below; typing another plate
+// (or driver) there sets the select back to "type instead", so what the form sends never contradicts itself.
+// Without JavaScript the server decides: a changed select wins over text left as it was.
+(function () {
+  "use strict";
+
+  function link(select, inputs, fill, matches) {
+    if (!select) {
+      return;
+    }
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      if (option && option.value) {
+        fill(option);
+      }
+    });
+    inputs.forEach(function (input) {
+      input.addEventListener("input", function () {
+        var option = select.options[select.selectedIndex];
+        if (option && option.value && !matches(option)) {
+          select.value = "";
+        }
+      });
+    });
+  }
+
+  var plate = document.querySelector("[data-plate-input]");
+  var drivers = Array.prototype.slice.call(document.querySelectorAll("[data-driver-input]"));
+  var name = document.getElementById("driver_name");
+  var idNo = document.getElementById("driver_id_no");
+  var compact = function (text) {
+    return (text || "").toUpperCase().replace(/[^0-9A-Z]/g, "");
+  };
+
+  link(
+    document.querySelector("select[data-vehicle-select]"),
+    plate ? [plate] : [],
+    function (option) {
+      plate.value = option.dataset.plate;
+    },
+    function (option) {
+      return compact(option.dataset.plate) === compact(plate.value);
+    }
+  );
+  link(
+    document.querySelector("select[data-driver-select]"),
+    drivers,
+    function (option) {
+      name.value = option.dataset.name;
+      idNo.value = option.dataset.idNo;
+    },
+    function (option) {
+      return option.dataset.name === name.value.trim() && option.dataset.idNo === idNo.value.trim();
+    }
+  );
+})();
