@@ -24,6 +24,7 @@ from ..forms import ItemForm, ShipmentFilterForm, ShipmentForm
 from ..models import Direction, HsCode, Shipment, ShipmentStatus
 from ..schemas import ShipmentFormSchema
 from ..workflow import EDITABLE
+from . import register
 from .blueprint import blp
 
 PER_PAGE = 25
@@ -42,6 +43,8 @@ FIELD_OF_PATH = {
     "consignor.country": "consignor_country",
     "consignor.tax_id": "consignor_tax_id",
     "vehicle": "vehicle_plate",
+    "vehicle.vehicle_id": "vehicle_id",
+    "vehicle.driver_id": "driver_id",
     "vehicle.plate": "vehicle_plate",
     "vehicle.trailer_plate": "trailer_plate",
     "vehicle.driver_name": "driver_name",
@@ -118,7 +121,7 @@ def edit(shipment_id):
     if _wants_more_rows(form):
         return _form_page(form, user, shipment=shipment)
     if form.validate_on_submit():
-        payload, rows = _payload(form, user)
+        payload, rows = _payload(form, user, shipment)
         version = form.version.data or ""
         if_match = f'"{shipment.id}-{version}"' if ascii_id(version) else None
         try:
@@ -175,6 +178,7 @@ def _shipment_form(user, shipment=None):
         for _index in range(EMPTY_ROWS):
             form.items.append_entry()
     form.item_choices = choices
+    register.set_choices(form, user)
     for entry in form.items.entries:
         entry.form.product_id.choices = choices
         unit = entry.form.unit
@@ -211,6 +215,8 @@ def _form_data(shipment):
         consignor_address=shipment.consignor_address,
         consignor_country=shipment.consignor_country or "KH",
         consignor_tax_id=shipment.consignor_tax_id,
+        vehicle_id=str(shipment.vehicle_id or ""),
+        driver_id=str(shipment.driver_id or ""),
         vehicle_plate=shipment.vehicle_plate,
         trailer_plate=shipment.trailer_plate,
         driver_name=shipment.driver_name,
@@ -222,6 +228,9 @@ def _form_data(shipment):
                 "product_id": str(item.product_id) if item.product_id else "",
                 # on a product's line, empty means the product's own: shown only when the line has its own
                 "description_vi": "" if _products_own(item, "description_vi", "name_vi") else item.description_vi,
+                "description_km": "" if _products_own(item, "description_km", "name_km") else item.description_km,
+                "description_en": "" if _products_own(item, "description_en", "name_en") else item.description_en,
+                "marks": item.marks,
                 "hs_code": "" if _products_own(item, "hs_code", "hs_code") else item.hs_code,
                 "quantity": _plain(item.quantity),
                 "unit": item.unit,
@@ -255,9 +264,21 @@ def _text(field):
     return (field.data or "").strip() or None
 
 
-def _payload(form, user):
+def _new_products_names(item, old):
+    """A row naming another product than its stored line takes the new product's Khmer and English names, unless
+    those fields were changed from what the form showed (API: absent keys come from the new product)."""
+    if old is None or str(old.product_id or "") == (item["product_id"] or ""):
+        return
+    for key, product_key in (("description_km", "name_km"), ("description_en", "name_en")):
+        shown = None if _products_own(old, key, product_key) else getattr(old, key)
+        if item[key] == ((shown or "").strip() or None):
+            del item[key]
+
+
+def _payload(form, user, shipment=None):
     """Turn the posted form into the API's shipment body; return it with the form rows of its goods lines."""
     items, rows = [], []
+    stored = {str(line.id): line for line in shipment.items} if shipment is not None else {}
     for entry in form.items.entries:
         line = entry.form
         if line.remove.data or line.is_blank():
@@ -268,14 +289,10 @@ def _payload(form, user):
             item["hs_code"] = item["hs_code"].replace(".", "").replace(" ", "")
         if item["unit"] is None and item["product_id"]:
             item["unit"] = form.product_units.get(item["product_id"])
+        _new_products_names(item, stored.get(item["id"] or ""))
         items.append(item)
         rows.append(line)
-    vehicle = {
-        "plate": _text(form.vehicle_plate),
-        "trailer_plate": _text(form.trailer_plate),
-        "driver_name": _text(form.driver_name),
-        "driver_id_no": _text(form.driver_id_no),
-    }
+    vehicle = register.vehicle_payload(form, shipment, _text)
     payload = {name: _text(form[name]) for name in PLAIN_FIELDS}
     # the form shows both directions' fields; the body names only those of the direction chosen
     direction = _text(form.direction) or Direction.EXPORT.value
