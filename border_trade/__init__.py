@@ -95,6 +95,7 @@ def register_blueprints(app):
     from .equeue.views import blp as equeue_views
     from .fleet.views import blp as fleet_views
     from .gates.views import blp as gates_views
+    from .home.views import blp as home_views
     from .notifications.views import blp as notifications_views
     from .origin.views import blp as origin_views
     from .products.views import blp as products_views
@@ -107,6 +108,7 @@ def register_blueprints(app):
     from .shipments.views import blp as shipments_views
 
     app.register_blueprint(assets)
+    app.register_blueprint(home_views)
     app.register_blueprint(gates_views)
     app.register_blueprint(products_views)
     app.register_blueprint(fleet_views)

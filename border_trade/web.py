@@ -33,7 +33,7 @@ _TRIMMED = "".join(chr(c) for c in range(0x21))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def safe_redirect_target(target, default_endpoint="gates.index"):
+def safe_redirect_target(target, default_endpoint="home.index"):
     """Return `target` when it is a path on this site (`/…`, never `//…`), else the home page (no open redirects).
 
     Every `next=` the app follows goes through here: the sign-in page, the language switch, token revocation.

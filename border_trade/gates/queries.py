@@ -21,6 +21,12 @@ def list_gates_query(*, province=None, type=None, status=None):
     return query
 
 
+def list_gates_in_order():
+    """Return every gate for the list page: by province, international gates first, then by code."""
+    gates = db.session.scalars(list_gates_query()).all()
+    return sorted(gates, key=lambda g: (g.province.code, g.type.value != "international", g.code))
+
+
 def get_gate_or_404(code):
     """Return the gate with this code or raise 404."""
     gate = db.session.scalar(sa.select(Gate).where(Gate.code == code.upper()))

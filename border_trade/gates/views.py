@@ -1,19 +1,16 @@
-"""Pages about gates: the home page lists them."""
+"""Pages about gates: the list of border gates (at /gates; the home page at / belongs to `home`) and one gate."""
 
 from flask import Blueprint, render_template
 
-from ..extensions import db
 from . import queries
 
 blp = Blueprint("gates", __name__)
 
 
-@blp.route("/")
+@blp.route("/gates")
 def index():
     """List the border gates with their Cambodian counterparts."""
-    gates = db.session.scalars(queries.list_gates_query().order_by(None)).all()
-    gates.sort(key=lambda g: (g.province.code, g.type.value != "international", g.code))
-    return render_template("gates/index.html", gates=gates)
+    return render_template("gates/index.html", gates=queries.list_gates_in_order())
 
 
 @blp.route("/gates/<code>")

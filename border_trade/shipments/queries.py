@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..errors import NotFound
 from ..extensions import db
 from ..types import ascii_id
-from .models import Direction, HsCode, Shipment
+from .models import Direction, EventKind, HsCode, Shipment, ShipmentEvent, ShipmentStatus
 from .scoping import visible_shipments
 
 
@@ -56,17 +56,30 @@ def list_shipments_query(
     date_from=None,
     date_to=None,
     q=None,
+    ids=None,
+    receipt=None,
 ):
     """Build the query of the user's visible shipments with the list filters of API.md: `gate` in both directions,
-    `exit_gate` exports only, `entry_gate` imports only, `direction` one direction."""
+    `exit_gate` exports only, `entry_gate` imports only, `direction` one direction.
+
+    `status` may be one status or several (any of them); `ids` keeps only those shipments (the paperwork filter
+    of `shipments.paperwork` hands them); `receipt="discrepancy"` keeps delivered shipments whose receipt
+    recorded a discrepancy (the trader's home counts the same).
+    """
     from ..gates.models import Gate
 
     def at(code):
         return Shipment.gate_id.in_(sa.select(Gate.id).where(Gate.code == code.strip().upper()))
 
     query = visible_shipments(user)
-    if status:
+    if status and not isinstance(status, str | ShipmentStatus):
+        query = query.where(Shipment.status.in_(list(status)))
+    elif status:
         query = query.where(Shipment.status == status)
+    if ids is not None:
+        query = query.where(Shipment.id.in_(sorted(ids)) if ids else sa.false())
+    if receipt == "discrepancy":
+        query = query.where(with_discrepancy())
     if direction:
         query = query.where(Shipment.direction == direction)
     if gate:
@@ -90,6 +103,16 @@ def list_shipments_query(
             )
         )
     return query
+
+
+def with_discrepancy():
+    """The condition of a delivered shipment whose receipt recorded a discrepancy (a timeline entry per line)."""
+    recorded = sa.exists().where(
+        ShipmentEvent.shipment_id == Shipment.id,
+        ShipmentEvent.kind == EventKind.RECEIPT,
+        ShipmentEvent.event == "discrepancy",
+    )
+    return sa.and_(Shipment.status == ShipmentStatus.DELIVERED, recorded)
 
 
 def timeline(shipment_id):

@@ -9,7 +9,7 @@ from tests.factories import get_gate, make_shipment, make_user
 
 
 def page_csrf_token(client):
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/gates").get_data(as_text=True)
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
 

@@ -182,7 +182,7 @@ EVERY_ITEM = {"products", "shipments", "gate", "reports", "users", "audit"}
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_each_role_sees_its_own_menu(login_as, role):
-    html = login_as(role).get("/").get_data(as_text=True)
+    html = login_as(role).get("/gates").get_data(as_text=True)
     shown = set(re.findall(r'data-nav="([a-z-]+)"', html)) & EVERY_ITEM
     assert shown == MENU[role]
     assert 'data-nav="sign-out"' in html and 'data-nav="tokens"' in html

@@ -121,7 +121,7 @@ MAIN_MENU = re.compile(r'<ul class="navbar-nav me-auto">(.*?)</ul>', re.S)
 
 def menu_labels(client, lang):
     refresh()  # the tests share one app context, where Flask-Babel caches the locale of the first request
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/gates").get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
     return [label.strip() for label in re.findall(r"<a [^>]*>([^<]+)</a>", MAIN_MENU.search(html).group(1))]
 
@@ -136,5 +136,5 @@ def test_a_gate_officers_menu_names_the_gate_list_and_the_tablet_apart(login_as,
 
 def test_the_tablet_is_not_in_an_exporters_menu(login_as):
     client = login_as(Role.EXPORTER, locale="en")
-    assert 'data-nav="gate"' not in client.get("/").get_data(as_text=True)
+    assert 'data-nav="gate"' not in client.get("/gates").get_data(as_text=True)
     assert "Gate tablet" not in menu_labels(client, "en")

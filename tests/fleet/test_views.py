@@ -141,7 +141,7 @@ def test_pages_refuse_other_organisations_and_other_roles(login_as):
     officer = login_as(Role.GATE_OFFICER)
     assert officer.get("/fleet/vehicles").status_code == 403
     assert officer.post("/fleet/vehicles/new", data=VEHICLE_FORM).status_code == 403
-    assert 'data-nav="fleet"' not in officer.get("/").text
+    assert 'data-nav="fleet"' not in officer.get("/gates").text
     admin = login_as(Role.ADMIN)
     assert admin.get("/fleet/vehicles").status_code == 200
     assert admin.get(f"/fleet/vehicles/{vehicle.id}/edit").status_code == 403

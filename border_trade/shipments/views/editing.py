@@ -22,6 +22,7 @@ from ...types import ascii_id
 from .. import queries, services
 from ..forms import ItemForm, ShipmentFilterForm, ShipmentForm
 from ..models import Direction, HsCode, Shipment, ShipmentStatus
+from ..paperwork import paperwork_ids
 from ..schemas import ShipmentFormSchema
 from ..workflow import EDITABLE
 from . import register
@@ -72,10 +73,13 @@ def index():
     filters.gate.choices = [SelectChoice("", _("Any gate"))] + [
         SelectChoice(g.code, f"{g.code} · {localized(g, 'name')}") for g in gates
     ]
-    status = filters.status.data if filters.status.data in ShipmentStatus.values() else None
+    # several ?status= keep any of them (the trader's home links "at the gate" to at_gate, inspecting, cleared)
+    status = [s for s in request.args.getlist("status") if s in ShipmentStatus.values()] or None
     query = queries.list_shipments_query(
         user,
         status=status,
+        ids=paperwork_ids(user, request.args.get("papers")),
+        receipt=request.args.get("receipt"),
         direction=filters.direction.data if filters.direction.data in Direction.values() else None,
         gate=filters.gate.data or None,
         date_from=_date_or_error(filters.date_from),

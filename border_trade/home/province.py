@@ -1,0 +1,198 @@
+"""A province's home: this month and the year so far against its targets, exports and imports, trucks, the top
+gates and products and the OCOP figures, each number a link to the report page that shows the same number.
+
+Every figure is one of the reports' own aggregates (volume, OCOP report, the targets' actuals) over the gates
+the caller's reports cover, so a number here and the figure behind its link cannot drift apart.
+"""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from ..enums import Direction
+from ..extensions import db
+from ..gates.models import Gate
+from ..products.models import Product
+from ..province.models import TargetMetric
+from ..province.services import list_targets
+from ..reports.queries import LOCAL, Criteria, volume
+from ..reports.services.ocop import ocop_report
+from ..reports.services.scope import scope_gate_ids
+from .figures import Figure
+
+TOP = 5
+TOP_OCOP = 3
+MONEY_METRICS = {TargetMetric.EXPORT_VALUE_USD, TargetMetric.IMPORT_VALUE_USD}
+# a month's share of a yearly target, for the month's progress bar
+MONTH_SHARE = Decimal(1) / Decimal(12)
+
+
+def province_home(user, *, now=None):
+    """Return the province's figures for the page (targets with progress, month, year, top lists, OCOP)."""
+    today = (now or datetime.now(UTC)).astimezone(LOCAL).date()
+    year_start, month_start = date(today.year, 1, 1), date(today.year, today.month, 1)
+    gates = scope_gate_ids(user)
+    year_rows, year = volume(Criteria(start=year_start, end=today, gate_ids=gates), ("gate",))
+    _none, month = volume(Criteria(start=month_start, end=today, gate_ids=gates), ())
+    products, _totals = volume(
+        Criteria(start=year_start, end=today, gate_ids=gates, direction=Direction.EXPORT.value), ("product",)
+    )
+    ocop = ocop_report(user, start=year_start, end=today, group_by=("product",), today=today)
+    targets = list_targets(user, year=today.year)
+    return {
+        "today": today,
+        "year": today.year,
+        "month_start": month_start,
+        "targets": [_target_row(t, month, today, month_start) for t in targets],
+        "month": _totals_figures(month, month_start, today),
+        "year_totals": _totals_figures(year, year_start, today),
+        "top_gates": _top_gates(year_rows, year_start, today),
+        "top_products": _top_products(products, year_start, today),
+        "ocop": _ocop_figures(ocop, year_start, today),
+    }
+
+
+def _report_url(start, end, **filters):
+    return url_for("reports.index", **{"from": start.isoformat(), "to": end.isoformat()}, **filters)
+
+
+def _totals_figures(totals, start, end):
+    url = _report_url(start, end)
+    return [
+        Figure(
+            "export_value_usd",
+            str(_l("Exports (USD)")),
+            totals.export_usd,
+            url,
+            "[data-total=export_value_usd]",
+            money=True,
+        ),
+        Figure(
+            "import_value_usd",
+            str(_l("Imports (USD)")),
+            totals.import_usd,
+            url,
+            "[data-total=import_value_usd]",
+            money=True,
+        ),
+        Figure("shipments", str(_l("Shipments crossed")), totals.shipments, url, "[data-total=shipments]"),
+        Figure("trucks", str(_l("Trucks")), totals.trucks, url, "[data-total=trucks]"),
+    ]
+
+
+def _target_row(target, month, today, month_start):
+    """A target with its year-so-far figure (as the targets page shows it) and, for values, this month's."""
+    money = target.metric in MONEY_METRICS
+    actual = Figure(
+        target.metric.value,
+        str(target.metric.label),
+        target.actual,
+        url_for("province.targets", year=target.year),
+        f"[data-metric={target.metric.value}] td:nth-child(4)",
+        money=money,
+    )
+    row = {"target": target, "actual": actual, "money": money, "month": None}
+    if money:
+        value = month.export_usd if target.metric is TargetMetric.EXPORT_VALUE_USD else month.import_usd
+        share = Decimal(target.target) * MONTH_SHARE
+        key = "export_value_usd" if target.metric is TargetMetric.EXPORT_VALUE_USD else "import_value_usd"
+        row["month"] = Figure(
+            key, str(target.metric.label), value, _report_url(month_start, today), f"[data-total={key}]", money=True
+        )
+        row["month_share"] = share
+        row["month_progress"] = float(min(Decimal(1), value / share)) if share else 0.0
+    return row
+
+
+def _top_gates(rows, start, end):
+    ranked = sorted(rows, key=lambda r: (-r[1].value_usd, r[0][0]))[:TOP]
+    names = _by_id(Gate, [keys[0] for keys, _a in ranked])
+    figures = []
+    for (gate_id,), aggregate in ranked:
+        gate = names.get(gate_id)
+        if gate is None:
+            continue
+        figure = Figure(
+            gate.code,
+            gate.code,
+            aggregate.value_usd,
+            _report_url(start, end, gate=gate.code),
+            "[data-total=value_usd]",
+            money=True,
+        )
+        figure.extra = {"gate": gate, "shipments": aggregate.shipments}
+        figures.append(figure)
+    return figures
+
+
+def _top_products(rows, start, end):
+    ranked = sorted((r for r in rows if r[0][0] is not None), key=lambda r: (-r[1].value_usd, r[0][0]))[:TOP]
+    names = _by_id(Product, [keys[0] for keys, _a in ranked])
+    url = _report_url(start, end, direction=Direction.EXPORT.value, group_by="product")
+    figures = []
+    for (product_id,), aggregate in ranked:
+        product = names.get(product_id)
+        if product is None:
+            continue
+        check = f"xpath=//tbody/tr[td[@data-key='product'][normalize-space()={_xpath_literal(product.name_vi)}]]"
+        figure = Figure(
+            str(product_id), product.name_vi, aggregate.value_usd, url, check + "/td[@data-value-usd]", money=True
+        )
+        figure.extra = {"product": product}
+        figures.append(figure)
+    return figures
+
+
+def _ocop_figures(report, start, end):
+    totals = report["totals"]
+    url = url_for("reports.ocop", **{"from": start.isoformat(), "to": end.isoformat()})
+    figures = [
+        Figure(
+            "ocop_value_usd",
+            str(_l("OCOP exports (USD)")),
+            totals["value_usd"],
+            url,
+            "[data-total=value_usd]",
+            money=True,
+        ),
+        Figure(
+            "ocop_shipments", str(_l("Shipments with OCOP goods")), totals["shipments"], url, "[data-total=shipments]"
+        ),
+        Figure(
+            "ocop_products",
+            str(_l("OCOP products exported")),
+            totals["products_exported"],
+            url,
+            "[data-total=products_exported]",
+            extra={"registered": totals["products_registered"]},
+        ),
+    ]
+    best = sorted(report["rows"], key=lambda r: (-r["value_usd"], str(r.get("product_name") or "")))[:TOP_OCOP]
+    by_product = url_for("reports.ocop", **{"from": start.isoformat(), "to": end.isoformat(), "group_by": "product"})
+    top = []
+    for row in best:
+        name = row.get("product_name") or str(row["product"])
+        check = f"xpath=//table[@id='ocop-table']/tbody/tr[td[1][normalize-space()={_xpath_literal(name)}]]/td[3]"
+        top.append(Figure(f"ocop-{row['product']}", name, row["value_usd"], by_product, check, money=True))
+    return {"figures": figures, "best": top}
+
+
+def _by_id(model, ids):
+    ids = [i for i in ids if i is not None]
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
+
+
+def _xpath_literal(text):
+    """Quote a text for an XPath expression (concat() when it holds both kinds of quote)."""
+    text = text or ""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    parts = text.split("'")
+    return "concat(" + ', "\'", '.join(f"'{p}'" for p in parts) + ")"
