@@ -8,7 +8,8 @@ the shipments recorded before, per organisation:
   free text, unlinked;
 - a shipment with a driver gets the organisation's driver with the same id number, else (without an id number)
   the same name, added to the register when new (as `fleet.services.find_or_register_driver` does).
-The shipments' own texts (plate as typed, driver's name and id number) and their `version` are not changed.
+A linked shipment's plate is written in the register's canonical spelling (as the application writes it since);
+the driver's name and id number, free-text plates that are no plate, and every shipment's `version` are kept.
 
 Downgrade drops the two columns; vehicles and drivers the upgrade added stay in the register.
 
@@ -101,30 +102,32 @@ def _link_existing(bind):
     ).all()
     links = []
     for row in rows:
-        vehicle_id = _vehicle_of(bind, row, known_vehicles, now)
+        vehicle_id, plate = _vehicle_of(bind, row, known_vehicles, now)
         driver_id = _driver_of(bind, row, by_id_no, by_name, now)
         if vehicle_id is not None or driver_id is not None:
-            links.append({"sid": row.id, "vid": vehicle_id, "did": driver_id})
+            links.append({"sid": row.id, "vid": vehicle_id, "did": driver_id, "plate": plate})
     statement = (
         shipments.update()
         .where(shipments.c.id == sa.bindparam("sid"))
-        .values(vehicle_id=sa.bindparam("vid"), driver_id=sa.bindparam("did"))
+        .values(vehicle_id=sa.bindparam("vid"), driver_id=sa.bindparam("did"), vehicle_plate=sa.bindparam("plate"))
     )
     for start in range(0, len(links), BATCH):
         bind.execute(statement, links[start : start + BATCH])
 
 
 def _vehicle_of(bind, row, known, now):
+    """Return (the register's vehicle id or None, the plate to store)."""
     try:
         plate = parse_plate(row.vehicle_plate) if row.vehicle_plate else None
     except PlateError:
-        return None  # free text that is no plate stays free text
+        plate = None  # free text that is no plate stays free text
     if plate is None:
-        return None
+        return None, row.vehicle_plate
     key = (row.organisation_id, plate.text)
     if key not in known:
-        result = bind.execute(
-            vehicles.insert().values(
+        known[key] = bind.scalar(
+            vehicles.insert()
+            .values(
                 organisation_id=row.organisation_id,
                 plate=plate.text,
                 country=plate.country,
@@ -133,9 +136,9 @@ def _vehicle_of(bind, row, known, now):
                 updated_at=now,
                 version=1,
             )
+            .returning(vehicles.c.id)
         )
-        known[key] = result.inserted_primary_key[0]
-    return known[key]
+    return known[key], plate.text
 
 
 def _driver_of(bind, row, by_id_no, by_name, now):
@@ -144,12 +147,13 @@ def _driver_of(bind, row, by_id_no, by_name, now):
     index, key = (by_id_no, (row.organisation_id, id_no)) if id_no else (by_name, (row.organisation_id, name))
     if key in index or not name:
         return index.get(key)
-    result = bind.execute(
-        drivers.insert().values(
+    index[key] = bind.scalar(
+        drivers.insert()
+        .values(
             organisation_id=row.organisation_id, name=name[:200], id_no=id_no, created_at=now, updated_at=now, version=1
         )
+        .returning(drivers.c.id)
     )
-    index[key] = result.inserted_primary_key[0]
     return index[key]
 
 
