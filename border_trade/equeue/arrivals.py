@@ -13,6 +13,7 @@ time, then id) settles.
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
 from ..errors import Conflict, Invalid
@@ -45,9 +46,10 @@ def expecting_booking(shipment):
             Booking.gate_id == shipment.gate_id,
             Booking.status.in_(EXPECTING),
         )
+        .options(joinedload(Booking.vehicle, innerjoin=True))  # the booked plate in the same round trip
         .order_by(Booking.slot_start)
         .limit(1)
-        .with_for_update()
+        .with_for_update(of=Booking)
     )
 
 
