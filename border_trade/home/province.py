@@ -15,12 +15,11 @@ from flask_babel import lazy_gettext as _l
 from ..enums import Direction
 from ..extensions import db
 from ..gates.models import Gate
-from ..products.models import Product
 from ..province.models import TargetMetric
 from ..province.services import list_targets
-from ..reports.queries import LOCAL, Criteria, volume
+from ..reports.queries import LOCAL
 from ..reports.services.ocop import ocop_report
-from ..reports.services.scope import scope_gate_ids
+from ..reports.services.volume import volume_report
 from .figures import Figure
 
 TOP = 5
@@ -34,11 +33,11 @@ def province_home(user, *, now=None):
     """Return the province's figures for the page (targets with progress, month, year, top lists, OCOP)."""
     today = (now or datetime.now(UTC)).astimezone(LOCAL).date()
     year_start, month_start = date(today.year, 1, 1), date(today.year, today.month, 1)
-    gates = scope_gate_ids(user)
-    year_rows, year = volume(Criteria(start=year_start, end=today, gate_ids=gates), ("gate",))
-    _none, month = volume(Criteria(start=month_start, end=today, gate_ids=gates), ())
-    products, _totals = volume(
-        Criteria(start=year_start, end=today, gate_ids=gates, direction=Direction.EXPORT.value), ("product",)
+    # the reports page's own service: the numbers here and behind the links come from one place
+    year = volume_report(user, start=year_start, end=today, group_by=("gate",), today=today)
+    month = volume_report(user, start=month_start, end=today, group_by=(), today=today)
+    products = volume_report(
+        user, start=year_start, end=today, group_by=("product",), direction=Direction.EXPORT.value, today=today
     )
     ocop = ocop_report(user, start=year_start, end=today, group_by=("product",), today=today)
     targets = list_targets(user, year=today.year)
@@ -46,11 +45,11 @@ def province_home(user, *, now=None):
         "today": today,
         "year": today.year,
         "month_start": month_start,
-        "targets": [_target_row(t, month, today, month_start) for t in targets],
-        "month": _totals_figures(month, month_start, today),
-        "year_totals": _totals_figures(year, year_start, today),
-        "top_gates": _top_gates(year_rows, year_start, today),
-        "top_products": _top_products(products, year_start, today),
+        "targets": [_target_row(t, month.totals, today, month_start) for t in targets],
+        "month": _totals_figures(month.totals, month_start, today),
+        "year_totals": _totals_figures(year.totals, year_start, today),
+        "top_gates": _top_gates(year.rows, year_start, today),
+        "top_products": _top_products(products.rows, year_start, today),
         "ocop": _ocop_figures(ocop, year_start, today),
     }
 
@@ -65,7 +64,7 @@ def _totals_figures(totals, start, end):
         Figure(
             "export_value_usd",
             str(_l("Exports (USD)")),
-            totals.export_usd,
+            totals["export_value_usd"],
             url,
             "[data-total=export_value_usd]",
             money=True,
@@ -73,13 +72,13 @@ def _totals_figures(totals, start, end):
         Figure(
             "import_value_usd",
             str(_l("Imports (USD)")),
-            totals.import_usd,
+            totals["import_value_usd"],
             url,
             "[data-total=import_value_usd]",
             money=True,
         ),
-        Figure("shipments", str(_l("Shipments crossed")), totals.shipments, url, "[data-total=shipments]"),
-        Figure("trucks", str(_l("Trucks")), totals.trucks, url, "[data-total=trucks]"),
+        Figure("shipments", str(_l("Shipments crossed")), totals["shipments"], url, "[data-total=shipments]"),
+        Figure("trucks", str(_l("Trucks")), totals["trucks"], url, "[data-total=trucks]"),
     ]
 
 
@@ -96,9 +95,9 @@ def _target_row(target, month, today, month_start):
     )
     row = {"target": target, "actual": actual, "money": money, "month": None}
     if money:
-        value = month.export_usd if target.metric is TargetMetric.EXPORT_VALUE_USD else month.import_usd
-        share = Decimal(target.target) * MONTH_SHARE
         key = "export_value_usd" if target.metric is TargetMetric.EXPORT_VALUE_USD else "import_value_usd"
+        value = month[key]
+        share = Decimal(target.target) * MONTH_SHARE
         row["month"] = Figure(
             key, str(target.metric.label), value, _report_url(month_start, today), f"[data-total={key}]", money=True
         )
@@ -108,47 +107,34 @@ def _target_row(target, month, today, month_start):
 
 
 def _top_gates(rows, start, end):
-    ranked = sorted(rows, key=lambda r: (-r[1].value_usd, r[0][0]))[:TOP]
-    names = _by_id(Gate, [keys[0] for keys, _a in ranked])
+    ranked = sorted((r for r in rows if r["gate"]), key=lambda r: (-r["value_usd"], r["gate"]))[:TOP]
+    gates = {g.code: g for g in db.session.scalars(sa.select(Gate).where(Gate.code.in_([r["gate"] for r in ranked])))}
     figures = []
-    for (gate_id,), aggregate in ranked:
-        gate = names.get(gate_id)
-        if gate is None:
-            continue
-        figure = Figure(
-            gate.code,
-            gate.code,
-            aggregate.value_usd,
-            _report_url(start, end, gate=gate.code),
-            "[data-total=value_usd]",
-            money=True,
-        )
-        figure.extra = {"gate": gate, "shipments": aggregate.shipments}
+    for row in ranked:
+        gate = gates[row["gate"]]
+        url = _report_url(start, end, gate=gate.code)
+        figure = Figure(gate.code, gate.code, row["value_usd"], url, "[data-total=value_usd]", money=True)
+        figure.extra = {"gate": gate, "shipments": row["shipments"]}
         figures.append(figure)
     return figures
 
 
 def _top_products(rows, start, end):
-    ranked = sorted((r for r in rows if r[0][0] is not None), key=lambda r: (-r[1].value_usd, r[0][0]))[:TOP]
-    names = _by_id(Product, [keys[0] for keys, _a in ranked])
+    ranked = sorted((r for r in rows if r["product"] is not None), key=lambda r: (-r["value_usd"], r["product"]))[:TOP]
     url = _report_url(start, end, direction=Direction.EXPORT.value, group_by="product")
     figures = []
-    for (product_id,), aggregate in ranked:
-        product = names.get(product_id)
-        if product is None:
-            continue
-        check = f"xpath=//tbody/tr[td[@data-key='product'][normalize-space()={_xpath_literal(product.name_vi)}]]"
-        figure = Figure(
-            str(product_id), product.name_vi, aggregate.value_usd, url, check + "/td[@data-value-usd]", money=True
+    for row in ranked:
+        name = row["product_name"] or str(row["product"])
+        check = f"xpath=//tbody/tr[td[@data-key='product'][normalize-space()={_xpath_literal(name)}]]"
+        figures.append(
+            Figure(str(row["product"]), name, row["value_usd"], url, check + "/td[@data-value-usd]", money=True)
         )
-        figure.extra = {"product": product}
-        figures.append(figure)
     return figures
 
 
 def _ocop_figures(report, start, end):
     totals = report["totals"]
-    url = url_for("reports.ocop", **{"from": start.isoformat(), "to": end.isoformat()})
+    url = url_for("province_reports.ocop", **{"from": start.isoformat(), "to": end.isoformat()})
     figures = [
         Figure(
             "ocop_value_usd",
@@ -171,20 +157,15 @@ def _ocop_figures(report, start, end):
         ),
     ]
     best = sorted(report["rows"], key=lambda r: (-r["value_usd"], str(r.get("product_name") or "")))[:TOP_OCOP]
-    by_product = url_for("reports.ocop", **{"from": start.isoformat(), "to": end.isoformat(), "group_by": "product"})
+    by_product = url_for(
+        "province_reports.ocop", **{"from": start.isoformat(), "to": end.isoformat(), "group_by": "product"}
+    )
     top = []
     for row in best:
         name = row.get("product_name") or str(row["product"])
         check = f"xpath=//table[@id='ocop-table']/tbody/tr[td[1][normalize-space()={_xpath_literal(name)}]]/td[3]"
         top.append(Figure(f"ocop-{row['product']}", name, row["value_usd"], by_product, check, money=True))
     return {"figures": figures, "best": top}
-
-
-def _by_id(model, ids):
-    ids = [i for i in ids if i is not None]
-    if not ids:
-        return {}
-    return {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
 
 
 def _xpath_literal(text):
