@@ -89,7 +89,7 @@ def test_gate_month_rows_and_totals(world, admin):
         ("XA-MAT", "2025-04"),
     ]
     expected = {
-        ("MOC-BAI", "2025-03"): (2, 1, "540.000", "500.000", "4050.00", "101250000"),
+        ("MOC-BAI", "2025-03"): (2, 2, "540.000", "500.000", "4050.00", "101250000"),
         ("MOC-BAI", "2025-04"): (1, 1, "430.000", "400.000", "3800.00", "95000000"),
         ("XA-MAT", "2025-03"): (1, 1, "1050.000", "1000.000", "2000.00", "50000000"),
         ("XA-MAT", "2025-04"): (1, 1, "210.000", "200.000", "500.00", "12500000"),
@@ -101,7 +101,7 @@ def test_gate_month_rows_and_totals(world, admin):
         assert (row["value_usd"], row["value_vnd"], row["missing_rates"]) == (dec(usd), dec(vnd), 0)
     assert report.totals == {
         "shipments": 5,
-        "trucks": 4,  # 70H-111.11 crossed twice
+        "trucks": 5,  # truck trips (issue 20): 70H-111.11 crossed at MOC-BAI on two days, two trips
         "gross_weight_kg": dec("2230.000"),
         "net_weight_kg": dec("2100.000"),
         "value_usd": dec("10350.00"),
@@ -186,10 +186,11 @@ def test_goods_attributes_measure_lines_and_count_shipments_once(flat_rates, cro
     assert [
         (r["product_group"], r["shipments"], r["trucks"], r["gross_weight_kg"], r["value_usd"]) for r in groups.rows
     ] == [
-        ("food", 2, 1, dec("246.000"), dec("650.00")),  # 2 melon lines (110 kg, 300 USD each) + rice paper (26 kg, 50)
+        # 2 melon lines (110 kg, 300 USD each) + rice paper (26 kg, 50); one plate on two days: two trips (issue 20)
+        ("food", 2, 2, dec("246.000"), dec("650.00")),
         ("herbal", 1, 1, dec("6.000"), dec("120.00")),
     ]
-    assert (groups.totals["shipments"], groups.totals["trucks"], groups.totals["value_usd"]) == (2, 1, dec("770.00"))
+    assert (groups.totals["shipments"], groups.totals["trucks"], groups.totals["value_usd"]) == (2, 2, dec("770.00"))
 
     stars = services.volume_report(admin, group_by=("ocop_stars",), **YEAR_2025)
     assert [(r["ocop_stars"], r["shipments"], r["value_usd"]) for r in stars.rows] == [

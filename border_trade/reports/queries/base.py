@@ -81,6 +81,7 @@ class Criteria:
     province_as: str = "current"
     direction: str | None = None  # export | import; None: both
     regime: str | None = None
+    days: frozenset | None = None  # only these local days of the period (None: every day)
 
     @property
     def filters_lines(self):

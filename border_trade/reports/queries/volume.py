@@ -1,4 +1,10 @@
-"""Volumes: crossings (or goods lines) grouped by up to three dimensions, with totals and missing rates."""
+"""Volumes read from the shipments: crossings (or goods lines) grouped by up to three dimensions, with totals.
+
+This is the reading of history that the daily figures (queries/daily.py) replace for the days they hold;
+`figures.volume` calls it for goods-line reports and for the days not folded yet (`Criteria.days`).
+Trucks are truck trips: a plate crossing at a gate on a local day counts once; a shipment without a plate
+counts on its own.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -89,6 +95,7 @@ def _facts(criteria, group_by, dialect):
     columns += [
         s.c.id.label("shipment_id"),
         s.c.vehicle_plate.label("plate"),
+        raw(s.c.gate_id).label("gate_id"),
         raw(t_items.c.gross_weight_kg if line_level else s.c.gross_weight_kg).label("gross"),
         raw(t_items.c.net_weight_kg if line_level else s.c.net_weight_kg).label("net"),
         raw(sa.case((rates.c.usd.is_not(None), vnd))).label("vnd"),
@@ -104,6 +111,8 @@ def _facts(criteria, group_by, dialect):
     query = sa.select(*columns).select_from(source).where(s.c.crossed_at >= first, s.c.crossed_at < after)
     if criteria.gate_ids is not None:
         query = query.where(s.c.gate_id.in_(sorted(criteria.gate_ids)) if criteria.gate_ids else sa.false())
+    if criteria.days is not None:
+        query = query.where(day.in_(sorted(criteria.days)) if criteria.days else sa.false())
     if criteria.exporter_id is not None:
         query = query.where(s.c.organisation_id == criteria.exporter_id)
     if criteria.direction:
@@ -121,6 +130,11 @@ def _facts(criteria, group_by, dialect):
     return _Facts(subquery, keys, line_level)
 
 
+def _trip(f):
+    """A truck trip's identity: local day, gate and plate (NULL without a plate)."""
+    return sa.cast(f.day, sa.String).concat("|").concat(sa.cast(f.gate_id, sa.String)).concat("|").concat(f.plate)
+
+
 def _measures(facts):
     f = facts.subquery.c
     if facts.line_level:
@@ -133,7 +147,7 @@ def _measures(facts):
         missing = sa.func.count() - sa.func.count(f.usd)
     return [
         shipments.label("shipments"),
-        (sa.func.count(sa.distinct(f.plate)) + plateless).label("trucks"),
+        (sa.func.count(sa.distinct(_trip(f))) + plateless).label("trucks"),
         sa.func.sum(f.gross).label("gross"),
         sa.func.sum(f.net).label("net"),
         sa.func.sum(f.vnd).label("vnd"),
@@ -167,7 +181,7 @@ def _aggregate(row, dialect):
     )
 
 
-def volume(criteria, group_by):
+def live_volume(criteria, group_by):
     """Return ([(keys, Aggregate)], totals Aggregate) of crossings matching `criteria`, grouped by `group_by`.
 
     Keys come back raw: ids for gate/exporter/province/product, a date for month/week/day (the first day

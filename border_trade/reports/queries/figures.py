@@ -1,0 +1,191 @@
+"""Volumes from the daily figures, exact at any moment: folded days from the figure tables, the rest from shipments.
+
+Shipment-level reports (grouped by gate, province, month, week, day, exporter, direction or regime; filtered by
+gates, exporter, direction, regime) read the figures. Goods-line reports (product group, HS chapter, OCOP stars,
+product) count distinct shipments and trips across goods lines, which daily sums cannot give: they read the
+shipments (volume.live_volume), as every report did before.
+
+Trucks are truck trips, a plate crossing at a gate on a local day counting once. A trip belongs to one day, so
+days add up; within a day, the trips of a (day, gate) are stored whole (report_daily_trips) for reports that do
+not split or filter by direction, regime or exporter; the others add each key's trips and take off, for every
+plate that crossed in several keys of one (day, gate) (report_shared_trips), the keys it was counted in twice.
+"""
+
+from dataclasses import replace
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from ...enums import Direction
+from ...extensions import db
+from ...types import Money
+from .base import TIME_DIMENSIONS, Aggregate, bucket, dialect_name, raw, t_gates, t_provinces
+from .daily import as_date, t_daily, t_shared, t_trips, unfolded_days
+from .volume import live_volume
+
+# the keys of a report_daily row decide these; a gate's province is read now, as the shipments' reading does
+SHIPMENT_DIMENSIONS = frozenset({"gate", "province", "month", "week", "day", "exporter", "direction", "regime"})
+
+# these split a (day, gate)'s trips
+KEY_DIMENSIONS = frozenset({"exporter", "direction", "regime"})
+
+
+def answers_from_figures(criteria, group_by):
+    return not criteria.filters_lines and set(group_by) <= SHIPMENT_DIMENSIONS and criteria.days is None
+
+
+def volume(criteria, group_by):
+    """Return ([(keys, Aggregate)], totals Aggregate), as live_volume does, from the figures where they hold."""
+    group_by = tuple(group_by)
+    if not answers_from_figures(criteria, group_by):
+        return live_volume(criteria, group_by)
+    unfolded = unfolded_days(criteria.start, criteria.end)
+    rows, totals = _from_figures(criteria, group_by, unfolded)
+    if unfolded:
+        live = live_volume(_only(criteria, unfolded), group_by)
+        rows, totals = _merge(rows, totals, live, group_by)
+    return sorted(rows.items(), key=lambda item: repr(item[0])), totals
+
+
+def _only(criteria, days):
+    return replace(criteria, start=min(days), end=max(days), days=frozenset(days))
+
+
+def _key(values, group_by):
+    return tuple(
+        as_date(value) if name in TIME_DIMENSIONS and value is not None else value
+        for name, value in zip(group_by, values, strict=True)
+    )
+
+
+def _merge(rows, totals, live, group_by):
+    live_rows, live_totals = live
+    for keys, aggregate in live_rows:
+        key = _key(keys, group_by)
+        rows[key] = _add(rows[key], aggregate) if key in rows else aggregate
+    return rows, _add(totals, live_totals)
+
+
+def _add(a, b):
+    return Aggregate(
+        shipments=a.shipments + b.shipments,
+        trucks=a.trucks + b.trucks,
+        gross_weight_kg=a.gross_weight_kg + b.gross_weight_kg,
+        net_weight_kg=a.net_weight_kg + b.net_weight_kg,
+        value_vnd=a.value_vnd + b.value_vnd,
+        value_usd=a.value_usd + b.value_usd,
+        missing=a.missing + b.missing,
+        export_usd=a.export_usd + b.export_usd,
+        import_usd=a.import_usd + b.import_usd,
+    )
+
+
+def _dimensions(table, criteria, dialect):
+    """Return (source, {dimension: SQL}) over a figure table (its `day` and `gate_id` columns, and its keys)."""
+    day = table.c.day
+    gates = t_gates.alias("g")
+    former = t_provinces.alias("former")
+    source = table.join(gates, gates.c.id == table.c.gate_id)
+    if criteria.province_as == "recorded":
+        source = source.outerjoin(former, former.c.id == gates.c.former_province_id)
+        before_merger = sa.and_(former.c.valid_to.is_not(None), day <= former.c.valid_to)
+        province = sa.case((before_merger, gates.c.former_province_id), else_=gates.c.province_id)
+    else:
+        province = gates.c.province_id
+    columns = {"gate": table.c.gate_id, "province": province}
+    columns |= {name: bucket(name, day, dialect) for name in TIME_DIMENSIONS}
+    if "organisation_id" in table.c:
+        columns |= {"exporter": table.c.organisation_id, "direction": table.c.direction, "regime": table.c.regime}
+    return source, columns
+
+
+def _where(query, table, criteria, unfolded):
+    query = query.where(table.c.day >= criteria.start, table.c.day <= criteria.end)
+    if unfolded:
+        query = query.where(table.c.day.not_in(sorted(unfolded)))
+    if criteria.gate_ids is not None:
+        query = query.where(table.c.gate_id.in_(sorted(criteria.gate_ids)) if criteria.gate_ids else sa.false())
+    if criteria.exporter_id is not None:
+        query = query.where(table.c.organisation_id == criteria.exporter_id)
+    if criteria.direction:
+        query = query.where(table.c.direction == criteria.direction)
+    if criteria.regime:
+        query = query.where(table.c.regime == criteria.regime)
+    return query
+
+
+def _grouped(query, keys):
+    """Run a grouped query and its ungrouped twin: ({keys: row}, totals row)."""
+    rows = {}
+    if keys:
+        for row in db.session.execute(query.add_columns(*keys).group_by(*keys)):
+            rows[tuple(row[-len(keys) :])] = row
+    return rows, db.session.execute(query).one()
+
+
+def _money(expression):
+    return sa.type_coerce(sa.func.sum(expression), Money())
+
+
+def _from_figures(criteria, group_by, unfolded):
+    dialect = dialect_name()
+    d = t_daily
+    source, columns = _dimensions(d, criteria, dialect)
+    keys = [raw(columns[name]) for name in group_by]
+    measures = sa.select(
+        sa.func.coalesce(sa.func.sum(d.c.shipments), 0).label("shipments"),
+        sa.func.coalesce(sa.func.sum(d.c.trips), 0).label("trips"),
+        sa.type_coerce(sa.func.sum(d.c.gross_weight_kg), d.c.gross_weight_kg.type).label("gross"),
+        sa.type_coerce(sa.func.sum(d.c.net_weight_kg), d.c.net_weight_kg.type).label("net"),
+        _money(d.c.value_vnd).label("vnd"),
+        _money(d.c.value_usd).label("usd"),
+        sa.func.coalesce(sa.func.sum(d.c.missing), 0).label("missing"),
+        _money(sa.case((d.c.direction == Direction.EXPORT.value, d.c.value_usd))).label("export_usd"),
+        _money(sa.case((d.c.direction == Direction.IMPORT.value, d.c.value_usd))).label("import_usd"),
+    ).select_from(source)
+    rows, totals = _grouped(_where(measures, d, criteria, unfolded), keys)
+    per_key, total = _trucks(criteria, group_by, unfolded, dialect)
+    result = {_key(key, group_by): _aggregate(row, per_key(key, row.trips)) for key, row in rows.items()}
+    return result, _aggregate(totals, total(totals.trips))
+
+
+def _trucks(criteria, group_by, unfolded, dialect):
+    """Return (trucks(keys, the keys' summed trips), trucks of the totals(summed trips)).
+
+    Unsplit: the (day, gate) trips themselves. Split by direction, regime or exporter: the keys' trips (summed
+    with the other measures) less, for each plate counted in several keys of one (day, gate), the extra keys.
+    """
+    splits = set(group_by) & KEY_DIMENSIONS or criteria.exporter_id is not None or criteria.direction
+    splits = splits or criteria.regime
+    if not splits:
+        source, columns = _dimensions(t_trips, criteria, dialect)
+        keys = [raw(columns[name]) for name in group_by]
+        query = sa.select(sa.func.coalesce(sa.func.sum(t_trips.c.trips), 0).label("trips")).select_from(source)
+        rows, totals = _grouped(_where(query, t_trips, criteria, unfolded), keys)
+        whole = {key: row.trips for key, row in rows.items()}
+        return (lambda key, _trips: whole.get(key, 0)), (lambda _trips: totals.trips)
+    s = t_shared
+    source, columns = _dimensions(s, criteria, dialect)
+    keys = [raw(columns[name]) for name in group_by]
+    trip = sa.cast(s.c.day, sa.String).concat("|").concat(sa.cast(s.c.gate_id, sa.String)).concat("|").concat(s.c.plate)
+    twice = (sa.func.count() - sa.func.count(sa.distinct(trip))).label("twice")
+    rows, totals = _grouped(_where(sa.select(twice).select_from(source), s, criteria, unfolded), keys)
+    extra = {key: row.twice for key, row in rows.items()}
+    return (lambda key, trips: trips - extra.get(key, 0)), (lambda trips: trips - (totals.twice or 0))
+
+
+def _aggregate(row, trucks):
+    def amount(value, places):
+        return (value if value is not None else Decimal(0)).quantize(Decimal(1).scaleb(-places))
+
+    return Aggregate(
+        shipments=int(row.shipments),
+        trucks=int(trucks),
+        gross_weight_kg=amount(row.gross, 3),
+        net_weight_kg=amount(row.net, 3),
+        value_vnd=amount(row.vnd, 0),
+        value_usd=amount(row.usd, 2),
+        missing=int(row.missing),
+        export_usd=amount(row.export_usd, 2),
+        import_usd=amount(row.import_usd, 2),
+    )
