@@ -21,6 +21,7 @@ from ..extensions import db
 from ..fleet.plates import PlateError, canonical_plate
 from ..shipments.models import Shipment
 from .models import Booking, BookingStatus
+from .noshow import no_show_grace
 from .slots import local_day_and_minute, local_start
 
 # a booking in one of these still waits for its truck
@@ -37,15 +38,19 @@ def _canonical_or_422(text):
         ) from None
 
 
-def expecting_booking(shipment):
-    """Return the shipment's booking at its gate that waits for the truck (locked), or None (a walk-in)."""
+def expecting_booking(shipment, occurred_at=None):
+    """Return the shipment's booking at its gate that waits for the truck (locked), or None (a walk-in).
+
+    A booking the no-show job marked while the truck had in fact arrived in time (the arrival recorded later, from
+    a tablet's outbox: `occurred_at` before the slot's end plus the no-show grace) still counts as waiting.
+    """
+    waiting = Booking.status.in_(EXPECTING)
+    if occurred_at is not None:
+        in_time = sa.and_(Booking.status == BookingStatus.NO_SHOW, Booking.slot_end > occurred_at - no_show_grace())
+        waiting = sa.or_(waiting, in_time)
     return db.session.scalar(
         sa.select(Booking)
-        .where(
-            Booking.shipment_id == shipment.id,
-            Booking.gate_id == shipment.gate_id,
-            Booking.status.in_(EXPECTING),
-        )
+        .where(Booking.shipment_id == shipment.id, Booking.gate_id == shipment.gate_id, waiting)
         .options(joinedload(Booking.vehicle, innerjoin=True))  # the booked plate in the same round trip
         .order_by(Booking.slot_start)
         .limit(1)
@@ -79,7 +84,7 @@ def check_in(user, shipment, data, *, occurred_at):
     Raises 409 (plate mismatch without `override_reason`) or 422 (no plate for a booked truck, or no plate at
     all). Sets `shipment.queue_number`, `shipment.booking_code` and `shipment.walk_in` for the response.
     """
-    booking = expecting_booking(shipment)
+    booking = expecting_booking(shipment, occurred_at)
     read = data.get("plate")
     read = read.strip() if isinstance(read, str) and read.strip() else None
     reason = (data.get("override_reason") or "").strip() or None

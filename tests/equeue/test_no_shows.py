@@ -16,7 +16,7 @@ from border_trade.notifications.models import Notification
 from border_trade.scheduler.jobs import JOBS
 from border_trade.shipments.models import EventKind, ShipmentEvent
 from border_trade.types import utcnow
-from tests.equeue.calls_helpers import make_booking
+from tests.equeue.calls_helpers import arrive, make_booking
 from tests.equeue.conftest import slot_at
 
 B = BookingStatus
@@ -95,3 +95,21 @@ def test_three_no_shows_then_bookings_are_confirmed_the_day_before(exporter, cap
 def test_the_no_show_job_is_registered():
     function, trigger = JOBS["no_shows"]
     assert function is mark_no_shows and trigger == {"trigger": "interval", "minutes": 5}
+
+
+def test_an_arrival_recorded_late_undoes_a_no_show_when_the_truck_came_in_time(client, token_for, exporter, officer):
+    org, now = exporter.organisation, utcnow().replace(microsecond=0)
+    start = now - timedelta(minutes=90)
+    came, missed = make_booking(org, start), make_booking(org, start)
+    assert mark_no_shows(now) == 2
+    headers = token_for(officer)
+    # the tablet was offline: the arrival at start + 10 min reaches the server only now
+    at = (start + timedelta(minutes=10)).isoformat()
+    answer = arrive(client, headers, came.shipment, plate=came.vehicle.plate, occurred_at=at)
+    assert answer.status_code == 201, answer.json
+    assert answer.json["shipment"]["walk_in"] is False and answer.json["shipment"]["booking"] == came.code
+    assert status_of(came) is B.ARRIVED
+    # past the slot's end and the grace, the truck is a walk-in and the no-show stands
+    late = arrive(client, headers, missed.shipment, occurred_at=(now - timedelta(minutes=5)).isoformat())
+    assert late.status_code == 201 and late.json["shipment"]["walk_in"] is True
+    assert status_of(missed) is B.NO_SHOW
