@@ -1,6 +1,6 @@
 """Languages, the locale selector and helpers for bilingual labels."""
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,8 +17,8 @@ FORCED_LOCALE = "border_trade.forced_locale"
 
 def select_locale():
     """Pick the request's locale (API.md): `?lang=`, then the signed-in person's stored preference, then
-    `Accept-Language` among vi, km, en, then vi. Pages put the `lang` cookie (the anonymous visitor's choice)
-    between the preference and `Accept-Language`.
+    `Accept-Language` among vi, km, en, then vi. Pages put the visitor's explicit choice (`?lang=` earlier in the
+    session, then the switch's `lang` cookie) between the preference and `Accept-Language`.
     """
     if not has_request_context():
         return DEFAULT_LOCALE
@@ -29,7 +29,9 @@ def select_locale():
         return forced
     candidates = [request.args.get("lang"), _preference(_current_user())]
     if not request.path.startswith("/api/"):
-        candidates.append(request.cookies.get("lang"))
+        # an explicit choice earlier in this browser session (`?lang=` on a page), then the switch's cookie: the
+        # sign-in page shows the language that signing in will keep
+        candidates += [session.get(CHOSEN_LANGUAGE), request.cookies.get("lang")]
     candidates.append(_accept_language())
     return next((c for c in candidates if c in LANGUAGES), DEFAULT_LOCALE)
 

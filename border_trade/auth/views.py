@@ -96,7 +96,9 @@ def login_page():
             return redirect(safe_redirect_target(request.args.get("next")))
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        chosen = session.get(CHOSEN_LANGUAGE)
+        # the language chosen before signing in (`?lang=` or the switch: the session, else the switch's cookie)
+        # becomes the preference; without a choice the stored preference stays (and wins over Accept-Language)
+        chosen = session.get(CHOSEN_LANGUAGE) or request.cookies.get("lang")
         try:
             user, key = services.sign_in_session(form.email.data, form.password.data, locale=chosen)
         except Unauthorized as error:
