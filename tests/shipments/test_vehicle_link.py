@@ -1,12 +1,15 @@
 """A shipment's truck and driver are linked to the trader's fleet register (issue 17): by vehicle_id/driver_id, or
 by free text matched on the canonical plate (added when new); another organisation's records read as unknown."""
 
+import os
+
 import pytest
 import sqlalchemy as sa
 
 from border_trade.extensions import db
 from border_trade.fleet.models import Driver, Vehicle
 from border_trade.shipments.models import Shipment
+from tests.pg import race
 
 
 @pytest.fixture
@@ -131,3 +134,16 @@ def test_free_text_that_is_no_plate_stays_unlinked_and_no_truck_stays_null(clien
     none = create(client, auth, payload(vehicle=None, transhipment=True))
     assert none.status_code == 201 and none.json["vehicle"] is None, none.json
     assert count(Vehicle) == 0
+
+
+@pytest.mark.postgres
+def test_concurrent_shipments_with_one_new_plate_share_one_register_vehicle(app, auth, payload):
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("concurrency tests run on PostgreSQL (set TEST_DATABASE_URL)")
+    spellings = ["51C-333.33", "51c 333 33", "៥១C៣៣៣៣៣", "51C33333"]
+    requests = [("POST", "/api/v1/shipments", payload(vehicle={"plate": plate}), auth) for plate in spellings]
+    responses = race(app, requests)
+    assert [r.status_code for r in responses] == [201] * len(spellings), [r.json for r in responses]
+    assert len({r.json["vehicle"]["id"] for r in responses}) == 1
+    assert {r.json["vehicle"]["plate"] for r in responses} == {"51C-333.33"}
+    assert count(Vehicle) == 1

@@ -105,6 +105,8 @@ def snapshot(shipment):
         "consignee_name": shipment.consignee_name,
         "consignor_name": shipment.consignor_name,
         "vehicle_plate": shipment.vehicle_plate,
+        "vehicle_id": shipment.vehicle_id,
+        "driver_id": shipment.driver_id,
         "items": len(shipment.items),
         "value": str(shipment.value) if shipment.value is not None else None,
         "version": shipment.version,
