@@ -67,6 +67,10 @@ def list_shipments(args):
 def create_shipment(data):
     """Create a draft shipment for the caller's organisation.
 
+    `vehicle` takes `vehicle_id` (and `driver_id`) from the caller's fleet register, or free text: a plate in any
+    spelling is matched to the register by its canonical spelling and added to it when new. Another
+    organisation's vehicle or driver answers 422 naming `vehicle.vehicle_id` or `vehicle.driver_id`.
+
     Send an `Idempotency-Key` (any unique string up to 64 characters) to make retries safe: the same key with the
     same body returns the shipment the first request created (header `Idempotent-Replayed: true`) instead of a
     second one; the same key with another body answers 422. Keys are kept for 7 days.
@@ -100,7 +104,8 @@ def patch_shipment(data, id_or_reference):
 
     The body is a JSON merge patch: fields absent keep their value; inside `consignee` and `vehicle` keys absent are
     kept too and null clears an optional one (a required one, or a vehicle left without a plate, is 422 naming it);
-    `items`, when given, replaces the whole list with complete lines.
+    a new `plate` or `vehicle_id` relinks the truck to the register, a new driver's name, id number or `driver_id`
+    the driver; `items`, when given, replaces the whole list with complete lines.
     """
     shipment = services.update_shipment(api_user(), id_or_reference, data, if_match=request.headers.get("If-Match"))
     return with_etag(shipment)
