@@ -77,6 +77,8 @@ class BulkWriter:
         if not self.postgresql:
             yield
             return
+        # index builds over millions of rows take minutes: the application's statement timeout is not for them
+        self.connection.execute(sa.text("SET LOCAL statement_timeout = 0"))
         names = [f"public.{name}" for name in self.TABLES]
         indexes = self.connection.execute(
             sa.text(
@@ -113,5 +115,6 @@ class BulkWriter:
         """
         if self.postgresql:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(sa.text("SET statement_timeout = 0"))
                 for name in self.TABLES:
                     connection.execute(sa.text(f"VACUUM (ANALYZE) {name}"))
