@@ -22,6 +22,9 @@ def register_cli(app):
     from .scheduler.partition_cli import partitions
 
     app.cli.add_command(partitions)
+    from .reports.cli import reports
+
+    app.cli.add_command(reports)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 

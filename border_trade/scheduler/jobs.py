@@ -17,6 +17,7 @@ from ..notifications.services import notify, send_pending_emails
 from ..notifications.webhooks import deliver_due
 from ..origin.jobs import follow_up_origin_proofs, remind_einvoices_due
 from ..products.jobs import warn_ocop_expiry
+from ..reports.services.fold import fold as fold_report_figures
 from ..shipments.models import Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.services.common import add_status_event, current_documents, document_facts, facts_of
 from .partitions import ensure_partitions
@@ -237,4 +238,5 @@ JOBS = {
     "einvoice_due": (remind_einvoices_due, {"trigger": "cron", "hour": 7, "minute": 30}),  # #18
     "ocop_expiry": (warn_ocop_expiry, {"trigger": "cron", "hour": 6, "minute": 10}),  # #19
     "partitions": (ensure_partitions, {"trigger": "cron", "hour": 2, "minute": 15}),  # #20: 3 months ahead (PG)
+    "report_figures": (fold_report_figures, {"trigger": "interval", "minutes": 1}),  # #20: docs/aggregates.md
 }
