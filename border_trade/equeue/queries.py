@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from ..auth.models import Role
 from ..auth.permissions import gate_ids
@@ -50,13 +51,16 @@ def booked_counts(gate, start, end):
     return {(str(d), str(lane), at): n for d, lane, at, n in rows}
 
 
-def slots_for_days(gate, days, *, direction=None, lane_type=None):
-    """Return the gate's slots of some local days with their capacity and bookings, in time order."""
+def slots_for_days(gate, days, *, direction=None, lane_type=None, count=True):
+    """Return the gate's slots of some local days with their capacity and bookings (0 without `count`), in time
+    order."""
     minutes = slot_minutes(gate)
     windows = capacity_windows(gate, days=days)
     if not days:
         return []
-    counts = booked_counts(gate, local_start(min(days), 0), local_start(max(days) + timedelta(days=1), 0))
+    counts = (
+        booked_counts(gate, local_start(min(days), 0), local_start(max(days) + timedelta(days=1), 0)) if count else {}
+    )
     slots = []
     for day in sorted(days):
         for (way, lane, minute), capacity in day_capacities(windows, day, minutes).items():
@@ -69,11 +73,12 @@ def slots_for_days(gate, days, *, direction=None, lane_type=None):
 
 
 def find_slot(gate, direction, lane_type, start):
-    """Return the slot of the gate that starts exactly at `start` (aware), or None when there is none."""
+    """Return the slot of the gate that starts exactly at `start` (aware), or None when there is none; its `booked`
+    is not counted (a booking counts under the slot's lock: `services.common.lock_slot`)."""
     day, minute, seconds = local_day_and_minute(start)
     if seconds:
         return None
-    for slot in slots_for_days(gate, [day], direction=direction, lane_type=lane_type):
+    for slot in slots_for_days(gate, [day], direction=direction, lane_type=lane_type, count=False):
         if slot.start == local_start(day, minute):
             return slot
     return None
@@ -134,6 +139,15 @@ def list_bookings_query(user, *, gate=None, day=None, status=None, shipment=None
             Booking.shipment_id.in_(sa.select(Shipment.id).where(Shipment.reference == shipment.upper()))
         )
     return query
+
+
+def booking_for_answer(booking_id):
+    """Return a booking with what its answer shows (shipment, gate, vehicle, driver) in one statement."""
+    return db.session.scalar(
+        sa.select(Booking)
+        .where(Booking.id == booking_id)
+        .options(*(joinedload(getattr(Booking, name)) for name in ("shipment", "gate", "vehicle", "driver")))
+    )
 
 
 def holding_booking_of(shipment_id):

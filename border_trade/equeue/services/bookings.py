@@ -92,8 +92,9 @@ def create_booking(user, data, *, now=None):
     record("booking.create", actor=user, obj=booking, after=snapshot(booking))
     if confirm_first:  # the trader's users get a notice asking them to confirm by 18:00 the day before
         publish(BOOKING_UNCONFIRMED, booking=booking, deadline=confirm_deadline(slot.start), now=now)
+    booking_id = booking.id
     db.session.commit()
-    return booking
+    return queries.booking_for_answer(booking_id)
 
 
 def move_booking(user, booking_id, data, *, now=None):
