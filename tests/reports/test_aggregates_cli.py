@@ -1,0 +1,94 @@
+"""`flask reports fold` and `flask reports verify` (issue 20): a clear diff and exit 1 when the figures disagree;
+the watermark stays below events recorded within the margin; a late event's day is read from the shipments."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from border_trade.reports import queries
+from border_trade.reports.models import DailyFigure
+from border_trade.reports.queries import Criteria
+from border_trade.reports.queries.daily import unfolded_days, watermark
+from border_trade.reports.services.fold import FOLD_MARGIN, fold
+from border_trade.shipments.models import ShipmentEvent
+from border_trade.types import utcnow
+
+from .conftest import local
+
+MARCH = Criteria(start=date(2025, 3, 1), end=date(2025, 3, 31))
+
+
+def test_fold_then_verify_agree_and_a_tampered_row_fails(db, runner, flat_rates, crossed, exporter_org):
+    crossed(exporter_org, local(2025, 3, 10), vehicle_plate="70H-111.11")
+    crossed(exporter_org, local(2025, 3, 11, 23), vehicle_plate="70H-111.11", gate="XA-MAT")
+    assert unfolded_days(MARCH.start, MARCH.end) == {date(2025, 3, 10), date(2025, 3, 11)}
+    result = runner.invoke(args=["reports", "fold"])
+    assert (result.exit_code, result.output) == (0, "2 days folded\n")
+    assert unfolded_days(MARCH.start, MARCH.end) == set()
+
+    result = runner.invoke(args=["reports", "verify", "--from", "2025-03-01", "--to", "2025-03-31"])
+    assert result.exit_code == 0, result.output
+    assert "31 folded days checked, 0 not folded yet (read from the shipments), 0 differences" in result.output
+
+    db.session.execute(sa.update(DailyFigure).where(DailyFigure.day == date(2025, 3, 10)).values(shipments=2))
+    db.session.commit()
+    result = runner.invoke(args=["reports", "verify", "--from", "2025-03-10"])
+    assert result.exit_code == 1
+    assert "report_daily (2025-03-10, " in result.output
+    assert "shipments: 2" in result.output and "shipments: 1" in result.output
+    assert "1 differences" in result.output
+
+    result = runner.invoke(args=["reports", "fold", "--from", "2025-03-10", "--to", "2025-03-10"])
+    assert result.output == "1 days folded\n"
+    assert runner.invoke(args=["reports", "verify", "--from", "2025-03-10"]).exit_code == 0
+    assert runner.invoke(args=["reports", "verify", "--from", "2025-03-10", "--to", "2025-03-09"]).exit_code == 2
+
+
+def test_a_late_event_is_read_live_until_folded_and_the_margin_holds_the_watermark(
+    db, flat_rates, crossed, exporter_org
+):
+    crossed(exporter_org, local(2025, 3, 10), vehicle_plate="70H-111.11")
+    fold(utcnow())
+    folded = watermark()
+    assert folded > 0 and unfolded_days(MARCH.start, MARCH.end) == set()
+
+    # an offline tablet syncs a crossing of 9 March now: its event is recorded now, above the watermark
+    late = crossed(exporter_org, local(2025, 3, 9), vehicle_plate="70H-999.99")
+    event = db.session.scalar(
+        sa.select(ShipmentEvent).where(ShipmentEvent.shipment_id == late.id).order_by(ShipmentEvent.id.desc())
+    )
+    event.recorded_at = utcnow()
+    db.session.commit()
+    assert unfolded_days(MARCH.start, MARCH.end) == {date(2025, 3, 9)}
+    _rows, totals = queries.volume(MARCH, ())
+    assert (totals.shipments, totals.trucks) == (2, 2)  # read from the shipments for 9 March
+
+    assert fold(utcnow()) == 1  # the day is folded now ...
+    assert watermark() < event.id  # ... but the watermark waits until the event is older than twice the margin
+    assert unfolded_days(MARCH.start, MARCH.end) == {date(2025, 3, 9)}
+    fold(utcnow() + 2 * FOLD_MARGIN + timedelta(seconds=1))
+    assert watermark() >= event.id and unfolded_days(MARCH.start, MARCH.end) == set()
+    _rows, totals = queries.volume(MARCH, ())
+    assert (totals.shipments, totals.trucks) == (2, 2)
+
+
+def test_a_corrected_rate_sends_its_days_back_to_the_shipments_until_folded(
+    db, add_rate, flat_rates, crossed, exporter_org
+):
+    crossed(exporter_org, local(2025, 3, 10))
+    fold(utcnow())
+    add_rate("USD", date(2025, 3, 10), "26000")  # from 10 March on: 9 March keeps 25,000
+    assert unfolded_days(MARCH.start, MARCH.end) == {date(2025, 3, 10)}
+    live = by_day(queries.live_volume(MARCH, ("day",)))
+    assert by_day(queries.volume(MARCH, ("day",))) == live
+    fold(utcnow())
+    assert unfolded_days(MARCH.start, MARCH.end) == set()
+    assert by_day(queries.volume(MARCH, ("day",))) == live
+    assert live[0][date(2025, 3, 10)].value_vnd == 98_800_000  # 3,800 USD at the corrected 26,000
+    assert live[0][date(2025, 3, 10)].value_usd == Decimal("3800.00")
+
+
+def by_day(result):
+    rows, totals = result
+    return {date.fromisoformat(str(keys[0])[:10]): a for keys, a in rows}, totals
