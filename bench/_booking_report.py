@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import textwrap
 from datetime import UTC, date, datetime
 
 from bench._crossing_setup import PYTHON, ROOT, step
@@ -167,16 +168,28 @@ def summarise(results, args, check, loads, window):
     return {"text": text, "markdown": markdown}
 
 
+def _wrapped(markdown, width=115):
+    """Wrap the prose lines at `width` as the rest of docs/benchmarks.md is (tables and headings as they are)."""
+    out = []
+    for line in markdown.splitlines():
+        if line.startswith(("|", "#")) or len(line) <= width:
+            out.append(line)
+        else:
+            indent = "  " if line.startswith("- ") else ""
+            out.append(textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False))
+    return "\n".join(out) + "\n"
+
+
 def write_docs(markdown):
     """Replace the section "E-queue bookings" of docs/benchmarks.md (or add it at the end); nothing else changes."""
     path = ROOT / "docs" / "benchmarks.md"
     lines = (path.read_text() if path.exists() else "# Benchmarks\n").splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    block = [*markdown.rstrip("\n").splitlines(keepends=True), "\n"]
+    block = [*_wrapped(markdown).rstrip("\n").splitlines(keepends=True), "\n"]
     if start is None:
         while lines and not lines[-1].strip():
             lines.pop()
-        lines += ["\n", "\n", *block]
+        lines += ["\n", *block]
     else:
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
         lines[start:end] = [*block, *(["\n"] if end < len(lines) else [])]
