@@ -55,8 +55,10 @@ def volume(args):
 
     Counted on the day of the `crossed` event in Asia/Ho_Chi_Minh. `group_by`: up to three of gate, province,
     month, week, day, product_group, hs_chapter, exporter, ocop_stars, product; goods attributes measure goods
-    lines (shipments and trucks are still counted once). A day without an exchange rate is listed in
-    `missing_rates`, and its shipments' values are left out (counted in each row's `missing_rates`).
+    lines (shipments and trucks are still counted once). `trucks` counts truck trips: a plate crossing at a gate
+    on a day counts once. Folded days are read from the daily figures (docs/aggregates.md). A day without an
+    exchange rate is listed in `missing_rates`, and its shipments' values are left out (counted in each row's
+    `missing_rates`).
     """
     return volume_from_args(api_user(), args)
 

@@ -72,7 +72,7 @@ LABELS = {
     "formerly": N_("formerly %(province)s"),
     "counting": N_(
         "Shipments are counted on the day they crossed the border (Viet Nam time). Values are converted at the "
-        "exchange rate of the crossing day; trucks are distinct vehicles."
+        "exchange rate of the crossing day; trucks: a plate crossing at a gate on a day counts once."
     ),
     "missing": N_("No exchange rate for %(currency)s on %(day)s: those shipments' values are left out."),
     "nothing": N_("No crossings in this period."),

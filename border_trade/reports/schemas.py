@@ -146,7 +146,14 @@ class BorderTradeQuerySchema(BaseSchema):
 
 class MeasuresSchema(BaseSchema):
     shipments = fields.Integer(required=True)
-    trucks = fields.Integer(required=True, metadata={"description": "Distinct vehicles (plates)"})
+    trucks = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Truck trips: a plate crossing at a gate on a day (Viet Nam time) counts once; a shipment "
+            "without a plate counts on its own. Trips add up over days and gates, not over plates: the same truck "
+            "crossing on two days is two trips."
+        },
+    )
     gross_weight_kg = DecimalString(3, required=True)
     net_weight_kg = DecimalString(3, required=True)
     value_usd = DecimalString(2, required=True, metadata={"description": "At the crossing day's rates"})
