@@ -1,6 +1,7 @@
 """Read helpers for gates and provinces (reference data every signed-in user may read)."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..errors import NotFound
 from ..extensions import db
@@ -23,7 +24,8 @@ def list_gates_query(*, province=None, type=None, status=None):
 
 def list_gates_in_order():
     """Return every gate for the list page: by province, international gates first, then by code."""
-    gates = db.session.scalars(list_gates_query()).all()
+    related = (selectinload(Gate.province), selectinload(Gate.former_province), selectinload(Gate.counterpart))
+    gates = db.session.scalars(list_gates_query().options(*related)).all()
     return sorted(gates, key=lambda g: (g.province.code, g.type.value != "international", g.code))
 
 

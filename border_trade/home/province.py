@@ -12,18 +12,17 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from ..enums import Direction
 from ..extensions import db
 from ..gates.models import Gate
 from ..province.models import TargetMetric
-from ..province.services import list_targets
+from ..province.services import progress, targets_query, with_progress
 from ..reports.queries import LOCAL
 from ..reports.services.ocop import ocop_report
 from ..reports.services.volume import volume_report
 from .figures import Figure
 
 TOP = 5
-TOP_OCOP = 3
+TOP_OCOP = 5
 MONEY_METRICS = {TargetMetric.EXPORT_VALUE_USD, TargetMetric.IMPORT_VALUE_USD}
 # a month's share of a yearly target, for the month's progress bar
 MONTH_SHARE = Decimal(1) / Decimal(12)
@@ -36,11 +35,8 @@ def province_home(user, *, now=None):
     # the reports page's own service: the numbers here and behind the links come from one place
     year = volume_report(user, start=year_start, end=today, group_by=("gate",), today=today)
     month = volume_report(user, start=month_start, end=today, group_by=(), today=today)
-    products = volume_report(
-        user, start=year_start, end=today, group_by=("product",), direction=Direction.EXPORT.value, today=today
-    )
     ocop = ocop_report(user, start=year_start, end=today, group_by=("product",), today=today)
-    targets = list_targets(user, year=today.year)
+    targets = _targets(user, today.year, year.totals, ocop["totals"])
     return {
         "today": today,
         "year": today.year,
@@ -49,9 +45,32 @@ def province_home(user, *, now=None):
         "month": _totals_figures(month.totals, month_start, today),
         "year_totals": _totals_figures(year.totals, year_start, today),
         "top_gates": _top_gates(year.rows, year_start, today),
-        "top_products": _top_products(products.rows, year_start, today),
         "ocop": _ocop_figures(ocop, year_start, today),
     }
+
+
+def _targets(user, year, totals, ocop_totals):
+    """The year's targets with their actual figures and progress, as the targets page shows them.
+
+    A target of the caller's own province compares with the figures this page has already counted over the same
+    gates (the year's export and import values and truck trips, the OCOP products exported); any other (a
+    province merged into it) is counted by the province's own service.
+    """
+    actuals = {
+        TargetMetric.EXPORT_VALUE_USD: totals["export_value_usd"],
+        TargetMetric.IMPORT_VALUE_USD: totals["import_value_usd"],
+        TargetMetric.TRUCKS: totals["trucks"],
+        TargetMetric.OCOP_PRODUCTS_EXPORTED: ocop_totals["products_exported"],
+    }
+    targets = []
+    for target in db.session.scalars(targets_query(user, year=year)):
+        if target.province_id != user.province_id or target.metric not in actuals:
+            targets.append(with_progress(target))
+            continue
+        target.actual = actuals[target.metric]
+        target.progress = progress(target.actual, target.target)
+        targets.append(target)
+    return targets
 
 
 def _report_url(start, end, **filters):
@@ -116,19 +135,6 @@ def _top_gates(rows, start, end):
         figure = Figure(gate.code, gate.code, row["value_usd"], url, "[data-total=value_usd]", money=True)
         figure.extra = {"gate": gate, "shipments": row["shipments"]}
         figures.append(figure)
-    return figures
-
-
-def _top_products(rows, start, end):
-    ranked = sorted((r for r in rows if r["product"] is not None), key=lambda r: (-r["value_usd"], r["product"]))[:TOP]
-    url = _report_url(start, end, direction=Direction.EXPORT.value, group_by="product")
-    figures = []
-    for row in ranked:
-        name = row["product_name"] or str(row["product"])
-        check = f"xpath=//tbody/tr[td[@data-key='product'][normalize-space()={_xpath_literal(name)}]]"
-        figures.append(
-            Figure(str(row["product"]), name, row["value_usd"], url, check + "/td[@data-value-usd]", money=True)
-        )
     return figures
 
 

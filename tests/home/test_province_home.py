@@ -80,7 +80,11 @@ def world(db):
     crossed(org, this_month, gate="TINH-BIEN")  # An Giang: not Tây Ninh's
     make_shipment(org)  # a draft: the trader's home evaluates its papers
     year = now.astimezone().year
-    for metric, target in ((TargetMetric.EXPORT_VALUE_USD, "100000"), (TargetMetric.TRUCKS, "50")):
+    for metric, target in (
+        (TargetMetric.EXPORT_VALUE_USD, "100000"),
+        (TargetMetric.TRUCKS, "50"),
+        (TargetMetric.OCOP_PRODUCTS_EXPORTED, "10"),
+    ):
         db.session.add(Target(year=year, province=get_province("TAY-NINH"), metric=metric, target=Decimal(target)))
     db.session.commit()
     return org
