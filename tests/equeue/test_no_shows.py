@@ -1,8 +1,11 @@
 """The no-show job with an injected clock, and what three no-shows lead to: the next booking waits for
 confirmation, a notice asks for it, 18:00 the day before releases it, confirming keeps it."""
 
+import os
+import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from border_trade.audit.models import AuditEntry
@@ -113,3 +116,27 @@ def test_an_arrival_recorded_late_undoes_a_no_show_when_the_truck_came_in_time(c
     late = arrive(client, headers, missed.shipment, occurred_at=(now - timedelta(minutes=5)).isoformat())
     assert late.status_code == 201 and late.json["shipment"]["walk_in"] is True
     assert status_of(missed) is B.NO_SHOW
+
+
+@pytest.mark.postgres
+def test_a_booking_locked_by_an_arrival_being_recorded_is_skipped_not_waited_for(app, exporter, tomorrow):
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("concurrency tests run on PostgreSQL (set TEST_DATABASE_URL)")
+    org, eight = exporter.organisation, slot_at(tomorrow, "08:00")
+    busy, free = make_booking(org, eight), make_booking(org, eight)
+    done = []
+    with db.engine.connect() as tablet:  # another transaction holds the booking's row, as an arrival would
+        tablet.execute(sa.select(Booking.id).where(Booking.id == busy.id).with_for_update())
+
+        def job():
+            with app.app_context():
+                done.append(mark_no_shows(eight + timedelta(hours=2)))
+
+        thread = threading.Thread(target=job)
+        thread.start()
+        thread.join(30)
+        assert done == [1]  # finished while the row was still locked: skipped, not waited for
+        tablet.rollback()
+    assert (status_of(busy), status_of(free)) == (B.CONFIRMED, B.NO_SHOW)
+    assert mark_no_shows(eight + timedelta(hours=2, minutes=5)) == 1  # the next run marks it
+    assert status_of(busy) is B.NO_SHOW
