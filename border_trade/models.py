@@ -15,6 +15,6 @@ from .province.models import LinkageGroup, Target  # noqa: F401
 from .quotas.models import QuotaClaim, TariffQuota  # noqa: F401
 from .receipts.models import Receipt, ReceiptLine, ReceiptLink, ReceiptPhoto  # noqa: F401
 from .reference import ExchangeRate, HsCode  # noqa: F401
-from .reports.models import DailyFigure, DailyTrips, FoldedDay, FoldState, SharedTrip  # noqa: F401
+from .reports.models import DailyFigure, FoldedDay, FoldState, GateDayFigure, SharedTrip  # noqa: F401
 from .scheduler.models import JobRun, SchedulerLease  # noqa: F401
 from .shipments.models import ReferenceCounter, Shipment, ShipmentEvent, ShipmentItem  # noqa: F401

@@ -43,14 +43,26 @@ class DailyFigure(db.Model):
     )
 
 
-class DailyTrips(db.Model):
-    """Truck trips per (local day, gate): distinct plates plus plateless shipments, whatever their keys."""
+class GateDayFigure(db.Model):
+    """All the shipments that crossed at a gate on a local day, whatever their keys: truck trips and the measures.
+
+    Reports neither grouped nor filtered by direction, regime or exporter (gate × month, province, totals) read
+    only these rows. The table keeps the name of the trips it first held.
+    """
 
     __tablename__ = "report_daily_trips"
 
     day: Mapped[date] = mapped_column(primary_key=True)
     gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"), primary_key=True)
     trips: Mapped[int]
+    shipments: Mapped[int] = mapped_column(server_default="0")
+    gross_weight_kg: Mapped[Decimal] = mapped_column(Weight, server_default="0")
+    net_weight_kg: Mapped[Decimal] = mapped_column(Weight, server_default="0")
+    value_vnd: Mapped[Decimal] = mapped_column(Money, server_default="0")
+    value_usd: Mapped[Decimal] = mapped_column(Money, server_default="0")
+    missing: Mapped[int] = mapped_column(server_default="0")
+    export_usd: Mapped[Decimal] = mapped_column(Money, server_default="0")
+    import_usd: Mapped[Decimal] = mapped_column(Money, server_default="0")
 
 
 class SharedTrip(db.Model):

@@ -15,14 +15,14 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...shipments.models import ShipmentEvent
-from ..models import DailyFigure, DailyTrips, FoldedDay, FoldState, SharedTrip
+from ..models import DailyFigure, FoldedDay, FoldState, GateDayFigure, SharedTrip
 from .base import LOCAL, converted, dialect_name, local_day, rates_by_day, raw, t_shipments
 
 t_events = ShipmentEvent.__table__
 
 t_daily = DailyFigure.__table__
 
-t_trips = DailyTrips.__table__
+t_gate_days = GateDayFigure.__table__
 
 t_shared = SharedTrip.__table__
 
@@ -213,7 +213,7 @@ def stored_days(days):
                 "missing": row.missing,
                 "trips": row.trips,
             }
-        trips = sa.select(t_trips.c.day, t_trips.c.gate_id, t_trips.c.trips).where(t_trips.c.day.in_(chunk))
+        trips = sa.select(t_gate_days.c.day, t_gate_days.c.gate_id, t_gate_days.c.trips).where(t_gate_days.c.day.in_(chunk))
         figures.trips.update({(as_date(d), g): n for d, g, n in db.session.execute(trips)})
         shared = sa.select(*t_shared.c).where(t_shared.c.day.in_(chunk))
         figures.shared |= {(as_date(r[0]), *r[1:]) for r in db.session.execute(shared)}

@@ -20,7 +20,7 @@ from ...enums import Direction
 from ...extensions import db
 from ...types import Money
 from .base import TIME_DIMENSIONS, Aggregate, bucket, dialect_name, raw, t_gates, t_provinces
-from .daily import as_date, t_daily, t_shared, t_trips, unfolded_days
+from .daily import as_date, t_daily, t_shared, t_gate_days, unfolded_days
 from .volume import live_volume
 
 # the keys of a report_daily row decide these; a gate's province is read now, as the shipments' reading does
@@ -158,10 +158,10 @@ def _trucks(criteria, group_by, unfolded, dialect):
     splits = set(group_by) & KEY_DIMENSIONS or criteria.exporter_id is not None or criteria.direction
     splits = splits or criteria.regime
     if not splits:
-        source, columns = _dimensions(t_trips, criteria, dialect)
+        source, columns = _dimensions(t_gate_days, criteria, dialect)
         keys = [raw(columns[name]) for name in group_by]
-        query = sa.select(sa.func.coalesce(sa.func.sum(t_trips.c.trips), 0).label("trips")).select_from(source)
-        rows, totals = _grouped(_where(query, t_trips, criteria, unfolded), keys)
+        query = sa.select(sa.func.coalesce(sa.func.sum(t_gate_days.c.trips), 0).label("trips")).select_from(source)
+        rows, totals = _grouped(_where(query, t_gate_days, criteria, unfolded), keys)
         whole = {key: row.trips for key, row in rows.items()}
         return (lambda key, _trips: whole.get(key, 0)), (lambda _trips: totals.trips)
     s = t_shared

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...types import utcnow
-from ..models import DailyFigure, DailyTrips, FoldedDay, FoldState, SharedTrip
+from ..models import DailyFigure, FoldedDay, FoldState, GateDayFigure, SharedTrip
 from ..queries.daily import (
     compute_days,
     days_of_events_after,
@@ -69,12 +69,12 @@ def fold(now=None, *, days=None):
 def _replace(days, figures, now):
     ordered = sorted(days)
     for chunk in (ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)):
-        for model in (DailyFigure, DailyTrips, SharedTrip, FoldedDay):
+        for model in (DailyFigure, GateDayFigure, SharedTrip, FoldedDay):
             db.session.execute(sa.delete(model).where(model.day.in_(chunk)))
     keys = ("day", "gate_id", "direction", "regime", "organisation_id")
     rows = [dict(zip(keys, key, strict=True)) | measures for key, measures in figures.rows.items()]
     _insert(DailyFigure, rows)
-    _insert(DailyTrips, [{"day": d, "gate_id": g, "trips": n} for (d, g), n in figures.trips.items()])
+    _insert(GateDayFigure, [{"day": d, "gate_id": g, "trips": n} for (d, g), n in figures.trips.items()])
     shared_keys = ("day", "gate_id", "plate", "direction", "regime", "organisation_id")
     _insert(SharedTrip, [dict(zip(shared_keys, row, strict=True)) for row in figures.shared])
     _insert(FoldedDay, [{"day": d, "usd": u, "khr": k, "folded_at": now} for d, (u, k) in figures.rates.items()])
