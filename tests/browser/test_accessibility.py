@@ -13,6 +13,7 @@ before the test fails (page, rule id, impact, target, axe's summary), so one run
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -126,6 +127,10 @@ def role_pages(live_server):
             "en": ["/shipments/new"],
             "phone": ["/", "/shipments", "/shipments/new", *detail, "/products", "/fleet/vehicles", "/bookings"],
         },
+        "imports": [
+            ("/products/import", "/products/import/template.csv"),
+            (f"/shipments/{draft}/import", "/shipments/import/template.csv"),
+        ],
         "gate_officer": {
             "vi": ["/", "/notifications", "/gate", f"/gate/{GATE}", "/bookings", f"/gates/{GATE}/capacity"],
             "km": ["/", f"/gate/{GATE}", "/bookings"],
@@ -168,13 +173,27 @@ def with_language(path, lang):
     return f"{path}{'&' if '?' in path else '?'}lang={lang}"
 
 
+def import_preview(page, upload, template, csv):
+    """Upload an import's own template plus a row of errors, then check the preview of the rows."""
+    header = page.request.get(template).text().splitlines()[0]
+    csv.write_text(f"{header}\n{','.join('x' for _column in header.split(','))}\n", encoding="utf-8")
+    page.goto(upload)
+    page.set_input_files("#import-form input[type=file]", str(csv))
+    with page.expect_navigation():
+        page.click("#check-file")
+    return violations(page, None)
+
+
 def violations(page, path):
-    """Visit a page and run axe on it: return [(rule id, path, line)] for its serious and critical violations, or
-    one when the page does not answer as expected."""
-    response = page.goto(path)
-    expected = 404 if path.startswith(MISSING) else 200
-    if response is None or response.status != expected:
-        return [("status", path, f"{path}: answered {response.status if response else 'nothing'}, not {expected}")]
+    """Visit a page (None: the page shown) and run axe on it: return [(rule id, path, line)] for its serious and
+    critical violations, or one when the page does not answer as expected."""
+    if path is None:  # the page shown now
+        path = urlsplit(page.url).path
+    else:
+        response = page.goto(path)
+        expected = 404 if path.startswith(MISSING) else 200
+        if response is None or response.status != expected:
+            return [("status", path, f"{path}: answered {response.status if response else 'nothing'}, not {expected}")]
     if path.startswith("/gate/"):
         page.wait_for_load_state("networkidle")  # the tablet draws its queue from the API
     page.evaluate("document.fonts.ready")
@@ -191,7 +210,9 @@ def violations(page, path):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_serious_or_critical_accessibility_violation(browser, live_server, sign_in, role_pages, axe_script, role):
+def test_no_serious_or_critical_accessibility_violation(
+    browser, live_server, sign_in, role_pages, axe_script, role, tmp_path
+):
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=DESKTOP)
     context.set_default_timeout(15_000)
     context.add_init_script(path=axe_script)  # into the test browser's pages only; 20 times faster than add_script_tag
@@ -203,6 +224,9 @@ def test_no_serious_or_critical_accessibility_violation(browser, live_server, si
         for lang in ("vi", "km", "en"):
             for path in pages[lang]:
                 found += violations(page, with_language(path, lang))
+        if role == "exporter":
+            for upload, template in role_pages["imports"]:
+                found += import_preview(page, upload, template, tmp_path / "rows.csv")
         page.set_viewport_size(PHONE)
         for path in pages["phone"]:
             found += [(rule, at, f"phone {line}") for rule, at, line in violations(page, with_language(path, "vi"))]
