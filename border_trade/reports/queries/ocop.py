@@ -106,13 +106,28 @@ def ocop_lines(criteria, group_by, *, province_as="current", origin_ids=None, ga
     ]
     keys = [f[name] for name in group_by]
     rows = []
-    if keys:
-        query = sa.select(*keys, *measures).group_by(*keys)
+    total = None
+    n = len(keys)
+    if keys and dialect == "postgresql":
+        # one pass over the goods lines for the rows and the totals (the home page asks for both; #19)
+        query = sa.select(*keys, *measures, sa.func.grouping(*keys).label("is_total")).group_by(
+            sa.func.grouping_sets(sa.tuple_(*keys), sa.text("()"))
+        )
         for row in db.session.execute(query):
-            n = len(keys)
+            if row.is_total:
+                total = row
+            else:
+                rows.append((tuple(row[:n]), row.shipments, _usd(row.usd, dialect), row.products))
+    elif keys:
+        for row in db.session.execute(sa.select(*keys, *measures).group_by(*keys)):
             rows.append((tuple(row[:n]), row.shipments, _usd(row.usd, dialect), row.products))
-    total = db.session.execute(sa.select(*measures)).one()
-    exported = set(db.session.scalars(sa.select(f.product).distinct()))
+    if total is None:
+        total = db.session.execute(sa.select(*measures)).one()
+    if "product" in group_by:  # the rows name every product exported already
+        exported = {keys_[group_by.index("product")] for keys_, *_measures in rows}
+    else:
+        exported = set(db.session.scalars(sa.select(f.product).distinct()))
+    exported.discard(None)
     return rows, (total.shipments, _usd(total.usd, dialect), total.products), exported
 
 
