@@ -90,6 +90,7 @@ def test_paperwork_filter_of_the_shipment_list_keeps_open_shipments_only(login_a
     make_shipment(trader.user.organisation, status=S.CROSSED)
     total, page = list_total(trader, "/shipments?papers=missing")
     assert total == 1 and f'data-reference="{draft.reference}"' in page
+    assert "data-filter-note" in page  # the list says why it is shorter
     assert list_total(trader, "/shipments?papers=nonsense")[0] == 2  # an unknown value filters nothing
 
 
