@@ -70,7 +70,7 @@ class DayFigures:
     """What the figure tables hold for some days, computed from the events (plain values, exact decimals)."""
 
     rows: dict = field(default_factory=dict)  # KEY tuple -> {measure: value}
-    trips: dict = field(default_factory=dict)  # (day, gate_id) -> trips
+    gate_days: dict = field(default_factory=dict)  # (day, gate_id) -> {measure: value}, trips and direction values
     shared: set = field(default_factory=set)  # (day, gate_id, plate, direction, regime, organisation_id)
     rates: dict = field(default_factory=dict)  # day -> (usd, khr) of days with crossings
 
@@ -106,13 +106,21 @@ def compute_days(days):
             figures.rates[day] = (scaled(row.rate_usd, 6, dialect), scaled(row.rate_khr, 6, dialect))
     for key, measures in figures.rows.items():
         measures["trips"] = len(plates[key]) + plateless[key]
-        gate_day = (key[0], key[1])
-        figures.trips[gate_day] = figures.trips.get(gate_day, 0) + plateless[key]
+        whole = figures.gate_days.setdefault((key[0], key[1]), _empty() | _directions())
+        for name, value in measures.items():
+            if name != "trips":
+                whole[name] += value
+        whole[f"{key[2]}_usd"] += measures["value_usd"]
+        whole["trips"] += plateless[key]
     for (day, gate_id, plate), keys in keys_of_trip.items():
-        figures.trips[(day, gate_id)] = figures.trips.get((day, gate_id), 0) + 1
+        figures.gate_days[(day, gate_id)]["trips"] += 1
         if len(keys) > 1:
             figures.shared |= {(day, gate_id, plate, *key[2:]) for key in keys}
     return figures
+
+
+def _directions():
+    return {"trips": 0, "export_usd": Decimal("0.00"), "import_usd": Decimal("0.00")}
 
 
 def _empty():
@@ -196,6 +204,16 @@ def unfolded_days(first_day, last_day):
     return days_of_events_after(watermark(), first_day, last_day) | days_with_changed_rates(first_day, last_day)
 
 
+MEASURES = ("shipments", "gross_weight_kg", "net_weight_kg", "value_vnd", "value_usd", "missing", "trips")
+
+GATE_DAY_MEASURES = (*MEASURES, "export_usd", "import_usd")
+
+
+def _stored(row, name):
+    value = getattr(row, name)
+    return value.quantize(Decimal(1)) if name == "value_vnd" else value
+
+
 def stored_days(days):
     """Return the DayFigures the tables hold for these days (to compare with `compute_days`)."""
     figures = DayFigures()
@@ -204,17 +222,9 @@ def stored_days(days):
     for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
         for row in db.session.execute(sa.select(DailyFigure).where(DailyFigure.day.in_(chunk))).scalars():
             key = (row.day, row.gate_id, row.direction, row.regime, row.organisation_id)
-            figures.rows[key] = {
-                "shipments": row.shipments,
-                "gross_weight_kg": row.gross_weight_kg,
-                "net_weight_kg": row.net_weight_kg,
-                "value_vnd": row.value_vnd.quantize(Decimal(1)),
-                "value_usd": row.value_usd,
-                "missing": row.missing,
-                "trips": row.trips,
-            }
-        trips = sa.select(t_gate_days.c.day, t_gate_days.c.gate_id, t_gate_days.c.trips).where(t_gate_days.c.day.in_(chunk))
-        figures.trips.update({(as_date(d), g): n for d, g, n in db.session.execute(trips)})
+            figures.rows[key] = {name: _stored(row, name) for name in MEASURES}
+        for row in db.session.scalars(sa.select(GateDayFigure).where(GateDayFigure.day.in_(chunk))):
+            figures.gate_days[(row.day, row.gate_id)] = {name: _stored(row, name) for name in GATE_DAY_MEASURES}
         shared = sa.select(*t_shared.c).where(t_shared.c.day.in_(chunk))
         figures.shared |= {(as_date(r[0]), *r[1:]) for r in db.session.execute(shared)}
         rates = sa.select(t_folded.c.day, raw(t_folded.c.usd), raw(t_folded.c.khr)).where(t_folded.c.day.in_(chunk))

@@ -5,10 +5,12 @@ gates, exporter, direction, regime) read the figures. Goods-line reports (produc
 product) count distinct shipments and trips across goods lines, which daily sums cannot give: they read the
 shipments (volume.live_volume), as every report did before.
 
-Trucks are truck trips, a plate crossing at a gate on a local day counting once. A trip belongs to one day, so
-days add up; within a day, the trips of a (day, gate) are stored whole (report_daily_trips) for reports that do
-not split or filter by direction, regime or exporter; the others add each key's trips and take off, for every
-plate that crossed in several keys of one (day, gate) (report_shared_trips), the keys it was counted in twice.
+Reports that neither split nor filter by direction, regime or exporter (gate × month, province, totals) read one
+row per gate and day (report_daily_trips: every measure and the trips of the day at the gate). The others read
+one row per key (report_daily). Trucks are truck trips, a plate crossing at a gate on a local day counting once:
+a trip belongs to one day, so days add up; within a (day, gate), keys do not, so the keys' trips are summed and,
+for every plate that crossed in several keys of one (day, gate) (report_shared_trips), the keys it was counted
+in twice are taken off.
 """
 
 from dataclasses import replace
@@ -20,7 +22,7 @@ from ...enums import Direction
 from ...extensions import db
 from ...types import Money
 from .base import TIME_DIMENSIONS, Aggregate, bucket, dialect_name, raw, t_gates, t_provinces
-from .daily import as_date, t_daily, t_shared, t_gate_days, unfolded_days
+from .daily import as_date, t_daily, t_gate_days, t_shared, unfolded_days
 from .volume import live_volume
 
 # the keys of a report_daily row decide these; a gate's province is read now, as the shipments' reading does
@@ -127,51 +129,51 @@ def _money(expression):
     return sa.type_coerce(sa.func.sum(expression), Money())
 
 
+def _splits(criteria, group_by):
+    """Tell whether a report splits a (day, gate) by direction, regime or exporter (grouping or filter)."""
+    return bool(set(group_by) & KEY_DIMENSIONS or criteria.exporter_id is not None or criteria.direction) or bool(
+        criteria.regime
+    )
+
+
 def _from_figures(criteria, group_by, unfolded):
+    """Sum the figures of the folded days: whole (day, gate) rows, or the keys' rows when the report splits."""
     dialect = dialect_name()
-    d = t_daily
-    source, columns = _dimensions(d, criteria, dialect)
+    splits = _splits(criteria, group_by)
+    table = t_daily if splits else t_gate_days
+    source, columns = _dimensions(table, criteria, dialect)
     keys = [raw(columns[name]) for name in group_by]
+    if splits:
+        export_usd = sa.case((table.c.direction == Direction.EXPORT.value, table.c.value_usd))
+        import_usd = sa.case((table.c.direction == Direction.IMPORT.value, table.c.value_usd))
+    else:
+        export_usd, import_usd = table.c.export_usd, table.c.import_usd
     measures = sa.select(
-        sa.func.coalesce(sa.func.sum(d.c.shipments), 0).label("shipments"),
-        sa.func.coalesce(sa.func.sum(d.c.trips), 0).label("trips"),
-        sa.type_coerce(sa.func.sum(d.c.gross_weight_kg), d.c.gross_weight_kg.type).label("gross"),
-        sa.type_coerce(sa.func.sum(d.c.net_weight_kg), d.c.net_weight_kg.type).label("net"),
-        _money(d.c.value_vnd).label("vnd"),
-        _money(d.c.value_usd).label("usd"),
-        sa.func.coalesce(sa.func.sum(d.c.missing), 0).label("missing"),
-        _money(sa.case((d.c.direction == Direction.EXPORT.value, d.c.value_usd))).label("export_usd"),
-        _money(sa.case((d.c.direction == Direction.IMPORT.value, d.c.value_usd))).label("import_usd"),
+        sa.func.coalesce(sa.func.sum(table.c.shipments), 0).label("shipments"),
+        sa.func.coalesce(sa.func.sum(table.c.trips), 0).label("trips"),
+        sa.type_coerce(sa.func.sum(table.c.gross_weight_kg), table.c.gross_weight_kg.type).label("gross"),
+        sa.type_coerce(sa.func.sum(table.c.net_weight_kg), table.c.net_weight_kg.type).label("net"),
+        _money(table.c.value_vnd).label("vnd"),
+        _money(table.c.value_usd).label("usd"),
+        sa.func.coalesce(sa.func.sum(table.c.missing), 0).label("missing"),
+        _money(export_usd).label("export_usd"),
+        _money(import_usd).label("import_usd"),
     ).select_from(source)
-    rows, totals = _grouped(_where(measures, d, criteria, unfolded), keys)
-    per_key, total = _trucks(criteria, group_by, unfolded, dialect)
-    result = {_key(key, group_by): _aggregate(row, per_key(key, row.trips)) for key, row in rows.items()}
-    return result, _aggregate(totals, total(totals.trips))
+    rows, totals = _grouped(_where(measures, table, criteria, unfolded), keys)
+    twice, twice_in_totals = _shared(criteria, group_by, unfolded, dialect) if splits else ({}, 0)
+    result = {_key(key, group_by): _aggregate(row, row.trips - twice.get(key, 0)) for key, row in rows.items()}
+    return result, _aggregate(totals, totals.trips - twice_in_totals)
 
 
-def _trucks(criteria, group_by, unfolded, dialect):
-    """Return (trucks(keys, the keys' summed trips), trucks of the totals(summed trips)).
-
-    Unsplit: the (day, gate) trips themselves. Split by direction, regime or exporter: the keys' trips (summed
-    with the other measures) less, for each plate counted in several keys of one (day, gate), the extra keys.
-    """
-    splits = set(group_by) & KEY_DIMENSIONS or criteria.exporter_id is not None or criteria.direction
-    splits = splits or criteria.regime
-    if not splits:
-        source, columns = _dimensions(t_gate_days, criteria, dialect)
-        keys = [raw(columns[name]) for name in group_by]
-        query = sa.select(sa.func.coalesce(sa.func.sum(t_gate_days.c.trips), 0).label("trips")).select_from(source)
-        rows, totals = _grouped(_where(query, t_gate_days, criteria, unfolded), keys)
-        whole = {key: row.trips for key, row in rows.items()}
-        return (lambda key, _trips: whole.get(key, 0)), (lambda _trips: totals.trips)
+def _shared(criteria, group_by, unfolded, dialect):
+    """Return ({keys: trips counted twice}, in the totals): per row, each shared plate's keys in it less one."""
     s = t_shared
     source, columns = _dimensions(s, criteria, dialect)
     keys = [raw(columns[name]) for name in group_by]
     trip = sa.cast(s.c.day, sa.String).concat("|").concat(sa.cast(s.c.gate_id, sa.String)).concat("|").concat(s.c.plate)
     twice = (sa.func.count() - sa.func.count(sa.distinct(trip))).label("twice")
     rows, totals = _grouped(_where(sa.select(twice).select_from(source), s, criteria, unfolded), keys)
-    extra = {key: row.twice for key, row in rows.items()}
-    return (lambda key, trips: trips - extra.get(key, 0)), (lambda trips: trips - (totals.twice or 0))
+    return {key: row.twice for key, row in rows.items()}, totals.twice or 0
 
 
 def _aggregate(row, trucks):

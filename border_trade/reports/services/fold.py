@@ -74,7 +74,7 @@ def _replace(days, figures, now):
     keys = ("day", "gate_id", "direction", "regime", "organisation_id")
     rows = [dict(zip(keys, key, strict=True)) | measures for key, measures in figures.rows.items()]
     _insert(DailyFigure, rows)
-    _insert(GateDayFigure, [{"day": d, "gate_id": g, "trips": n} for (d, g), n in figures.trips.items()])
+    _insert(GateDayFigure, [{"day": d, "gate_id": g} | measures for (d, g), measures in figures.gate_days.items()])
     shared_keys = ("day", "gate_id", "plate", "direction", "regime", "organisation_id")
     _insert(SharedTrip, [dict(zip(shared_keys, row, strict=True)) for row in figures.shared])
     _insert(FoldedDay, [{"day": d, "usd": u, "khr": k, "folded_at": now} for d, (u, k) in figures.rates.items()])
@@ -97,7 +97,7 @@ def verify(first_day, last_day):
     differences = []
     for table, a, b in (
         ("report_daily", stored.rows, fresh.rows),
-        ("report_daily_trips", stored.trips, fresh.trips),
+        ("report_daily_trips", stored.gate_days, fresh.gate_days),
         ("report_folded_days", stored.rates, fresh.rates),
     ):
         for key in sorted(set(a) | set(b), key=repr):
