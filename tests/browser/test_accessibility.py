@@ -108,7 +108,7 @@ def role_pages(live_server):
         "anonymous": {
             "vi": [
                 *("/login", "/", f"/board/{GATE}", f"/receipt/{receipt}", f"/verify/{verify}", "/verify/x", MISSING),
-                "/api/docs/",
+                *("/gates", "/api/docs/"),
             ],
             "km": ["/login", "/", f"/board/{GATE}", "/verify/x"],
             "en": ["/login"],
@@ -159,11 +159,11 @@ def role_pages(live_server):
         "admin": {
             "vi": [
                 *("/", "/notifications", "/admin/users", "/admin/users/new", f"/admin/users/{someone}", "/audit"),
-                *("/admin/rules", "/admin/scheduler", "/reports", f"/gates/{GATE}/capacity"),
+                *("/admin/rules", "/admin/scheduler", "/admin/deliveries", "/reports", f"/gates/{GATE}/capacity"),
             ],
             "km": ["/", "/admin/users", "/admin/rules"],
             "en": ["/admin/rules"],
-            "phone": ["/", "/admin/users", "/audit", "/admin/rules", "/admin/scheduler"],
+            "phone": ["/", "/admin/users", "/audit", "/admin/rules", "/admin/scheduler", "/admin/deliveries"],
         },
     }
 
