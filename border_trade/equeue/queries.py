@@ -28,10 +28,12 @@ def slot_minutes(gate):
 
 
 def capacity_windows(gate, *, days=None):
-    """Return the gate's weekly template rows and its day overrides (only those of `days` when given)."""
+    """Return the gate's weekly template rows and its day overrides (only those of the weekdays and dates of `days`
+    when given)."""
     query = sa.select(CapacityWindow).where(CapacityWindow.gate_id == gate.id)
     if days is not None:
-        query = query.where(sa.or_(CapacityWindow.on_date.is_(None), CapacityWindow.on_date.in_(list(days))))
+        weekdays = sorted({day.weekday() for day in days})
+        query = query.where(sa.or_(CapacityWindow.weekday.in_(weekdays), CapacityWindow.on_date.in_(list(days))))
     order = (CapacityWindow.on_date, CapacityWindow.weekday, CapacityWindow.direction, CapacityWindow.lane_type)
     return db.session.scalars(query.order_by(*order, CapacityWindow.start_minute)).all()
 
