@@ -44,13 +44,21 @@ def expecting_booking(shipment, occurred_at=None):
     A booking the no-show job marked while the truck had in fact arrived in time (the arrival recorded later, from
     a tablet's outbox: `occurred_at` before the slot's end plus the no-show grace) still counts as waiting.
     """
-    waiting = Booking.status.in_(EXPECTING)
-    if occurred_at is not None:
-        in_time = sa.and_(Booking.status == BookingStatus.NO_SHOW, Booking.slot_end > occurred_at - no_show_grace())
-        waiting = sa.or_(waiting, in_time)
-    return db.session.scalar(
+    if occurred_at is None:
+        return db.session.scalar(_WAITING, {"shipment_id": shipment.id, "gate_id": shipment.gate_id})
+    parameters = {"shipment_id": shipment.id, "gate_id": shipment.gate_id, "ended_after": occurred_at - no_show_grace()}
+    return db.session.scalar(_WAITING_OR_IN_TIME, parameters)
+
+
+def _waiting_booking(*also):
+    """The statement of expecting_booking (built once per variant: every arrival runs it)."""
+    return (
         sa.select(Booking)
-        .where(Booking.shipment_id == shipment.id, Booking.gate_id == shipment.gate_id, waiting)
+        .where(
+            Booking.shipment_id == sa.bindparam("shipment_id"),
+            Booking.gate_id == sa.bindparam("gate_id"),
+            sa.or_(Booking.status.in_(EXPECTING), *also),
+        )
         .options(joinedload(Booking.vehicle, innerjoin=True))  # the booked plate in the same round trip
         .order_by(Booking.slot_start)
         .limit(1)
@@ -58,24 +66,40 @@ def expecting_booking(shipment, occurred_at=None):
     )
 
 
+_WAITING = _waiting_booking()
+_WAITING_OR_IN_TIME = _waiting_booking(
+    sa.and_(Booking.status == BookingStatus.NO_SHOW, Booking.slot_end > sa.bindparam("ended_after"))
+)
+
+
 def queue_number(shipment, occurred_at):
     """Return 1 + the arrivals already recorded at the shipment's gate and direction on the local day of
     `occurred_at`, before it (a plain count: nothing locked)."""
     day = local_day_and_minute(occurred_at)[0]
-    earlier = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Shipment.gate_id == shipment.gate_id,
-            Shipment.direction == shipment.direction,
-            Shipment.id != shipment.id,
-            Shipment.arrived_at >= local_start(day, 0),
-            Shipment.arrived_at < local_start(day, 24 * 60),
-            sa.or_(
-                Shipment.arrived_at < occurred_at,
-                sa.and_(Shipment.arrived_at == occurred_at, Shipment.id < shipment.id),
-            ),
-        )
-    )
-    return earlier + 1
+    parameters = {
+        "gate_id": shipment.gate_id,
+        "direction": shipment.direction,
+        "shipment_id": shipment.id,
+        "day_start": local_start(day, 0),
+        "day_end": local_start(day, 24 * 60),
+        "occurred_at": occurred_at,
+    }
+    return db.session.scalar(_EARLIER_ARRIVALS, parameters) + 1
+
+
+_SHIPMENTS = Shipment.__table__
+# built once (every arrival counts), on the table: a plain count needs no ORM
+_EARLIER_ARRIVALS = sa.select(sa.func.count()).where(
+    _SHIPMENTS.c.gate_id == sa.bindparam("gate_id"),
+    _SHIPMENTS.c.direction == sa.bindparam("direction"),
+    _SHIPMENTS.c.id != sa.bindparam("shipment_id"),
+    _SHIPMENTS.c.arrived_at >= sa.bindparam("day_start"),
+    _SHIPMENTS.c.arrived_at < sa.bindparam("day_end"),
+    sa.or_(
+        _SHIPMENTS.c.arrived_at < sa.bindparam("occurred_at"),
+        sa.and_(_SHIPMENTS.c.arrived_at == sa.bindparam("occurred_at"), _SHIPMENTS.c.id < sa.bindparam("shipment_id")),
+    ),
+)
 
 
 def check_in(user, shipment, data, *, occurred_at):
