@@ -11,6 +11,8 @@ two trucks recorded in the very same instant may both be told the same number, w
 time, then id) settles.
 """
 
+import functools
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -45,13 +47,18 @@ def expecting_booking(shipment, occurred_at=None):
     a tablet's outbox: `occurred_at` before the slot's end plus the no-show grace) still counts as waiting.
     """
     if occurred_at is None:
-        return db.session.scalar(_WAITING, {"shipment_id": shipment.id, "gate_id": shipment.gate_id})
+        return db.session.scalar(_waiting_booking(False), {"shipment_id": shipment.id, "gate_id": shipment.gate_id})
     parameters = {"shipment_id": shipment.id, "gate_id": shipment.gate_id, "ended_after": occurred_at - no_show_grace()}
-    return db.session.scalar(_WAITING_OR_IN_TIME, parameters)
+    return db.session.scalar(_waiting_booking(True), parameters)
 
 
-def _waiting_booking(*also):
-    """The statement of expecting_booking (built once per variant: every arrival runs it)."""
+@functools.cache
+def _waiting_booking(or_in_time):
+    """The statement of expecting_booking, built once per variant (every arrival runs it) at its first use: built at
+    import, its eager load would configure the mappers before every model is imported."""
+    also = ()
+    if or_in_time:
+        also = (sa.and_(Booking.status == BookingStatus.NO_SHOW, Booking.slot_end > sa.bindparam("ended_after")),)
     return (
         sa.select(Booking)
         .where(
@@ -64,12 +71,6 @@ def _waiting_booking(*also):
         .limit(1)
         .with_for_update(of=Booking)
     )
-
-
-_WAITING = _waiting_booking()
-_WAITING_OR_IN_TIME = _waiting_booking(
-    sa.and_(Booking.status == BookingStatus.NO_SHOW, Booking.slot_end > sa.bindparam("ended_after"))
-)
 
 
 def queue_number(shipment, occurred_at):
