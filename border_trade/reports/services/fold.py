@@ -33,6 +33,8 @@ FOLD_MARGIN = timedelta(minutes=5)
 
 CHUNK = 500
 
+ANALYZE_AFTER_DAYS = 31
+
 
 def _state():
     state = db.session.scalar(sa.select(FoldState).where(FoldState.id == 1).with_for_update())
@@ -62,6 +64,9 @@ def fold(now=None, *, days=None):
     if safe is not None and safe > mark:
         state.watermark = safe
     state.folded_at = now
+    if len(days) > ANALYZE_AFTER_DAYS and db.session.get_bind().dialect.name == "postgresql":
+        # a first fold fills the tables at once: the planner needs their statistics before autovacuum's
+        db.session.execute(sa.text("ANALYZE report_daily, report_daily_trips, report_shared_trips, report_folded_days"))
     db.session.commit()
     return len(days)
 
