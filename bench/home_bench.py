@@ -43,14 +43,15 @@ NOTES = """Where the time goes (the province's home, 42 statements): nearly all 
 statement, the OCOP figures of the year (`ocop_report` grouped by product: every OCOP goods line crossed at the
 province's gates this year, converted at its day's rates), which the daily figures of issue 20 do not hold
 (goods-line reports still read the shipments); EXPLAIN shows a sequential scan of `shipment_items` hashed against
-the year's crossings (about 400 ms of 470 when the machine is loaded and the table is not in the cache). The
-month, the year by gate and the targets' export, import and truck figures come from the daily figures (a few ms
-each); the targets of the caller's own province reuse the figures the page has already counted instead of one
-report each (3.4 s before), and the OCOP report reads its goods lines once (rows and totals together) instead of
-three times. What would bring the province under 300 ms: fold the OCOP goods lines per day and product as the
-daily figures do for shipments, or show the OCOP figures of the month and count the year in the background.
-The trader's home is one grouped count of the organisation's shipments by status, the paperwork of its open
-shipments (3 statements, the rules evaluated in Python), two booking counts and the next ten open shipments."""
+the year's crossings. The figure depends on the machine's load: at load average 10 (other suites running) the
+province's home took 468 ms median, about 400 ms of it in that statement; at load 4.5, 292 ms. The month, the year
+by gate and the targets' export, import and truck figures come from the daily figures (a few ms each); the targets
+of the caller's own province reuse the figures the page has already counted instead of one report each (3.4 s
+before), and the OCOP report reads its goods lines once (rows and totals together) instead of three times. What
+would keep the province well under 300 ms on a loaded machine: fold the OCOP goods lines per day and product as the
+daily figures do for shipments. The trader's home is one grouped count of the organisation's shipments by status,
+the paperwork of its open shipments (3 statements, the rules evaluated in Python), two booking counts and the next
+ten open shipments."""
 
 
 def run(command, env, label):
