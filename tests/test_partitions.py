@@ -11,6 +11,7 @@ from border_trade.audit.models import AuditEntry
 from border_trade.extensions import db as _db
 from border_trade.scheduler import partitions
 from border_trade.scheduler.jobs import JOBS
+from border_trade.seed.bench import seed_bench
 from border_trade.shipments.models import EventKind, ShipmentEvent, ShipmentStatus
 from config import TestingConfig
 from tests.factories import make_organisation, make_shipment
@@ -51,6 +52,21 @@ def _place(table, row_id):
     return _db.session.scalar(sa.text(query), {"id": row_id})
 
 
+def _indexes_and_keys():
+    tables = ("shipments", "shipment_items", "shipment_events")
+    indexes = _db.session.execute(
+        sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(:t)"), {"t": list(tables)}
+    ).all()
+    keys = _db.session.execute(
+        sa.text(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(:t)"
+        ),
+        {"t": list(tables)},
+    ).all()
+    return set(indexes), set(keys)
+
+
 def _event(shipment, at):
     return ShipmentEvent(
         shipment=shipment,
@@ -79,6 +95,14 @@ def test_partitions_on_postgresql(tmp_path):
             connection = _db.session.connection()
             assert partitions.is_partitioned(connection, "shipment_events")
             assert partitions.is_partitioned(connection, "audit_entries")
+
+            # the bench seed gives each month its partition and puts back the indexes and foreign keys it dropped
+            schema = _indexes_and_keys()
+            summary = seed_bench(150, today=date(2026, 11, 30))
+            assert _indexes_and_keys() == schema
+            assert _db.session.scalar(sa.text("SELECT count(*) FROM shipment_events_default")) == 0
+            assert _db.session.scalar(sa.text("SELECT count(*) FROM shipment_events")) == summary.events
+            assert _db.session.scalar(sa.text("SELECT count(DISTINCT tableoid) FROM shipment_events")) > 12
 
             # inserts return their id as before (the ORM's RETURNING and a Core insert … RETURNING)
             shipment = make_shipment(make_organisation())
