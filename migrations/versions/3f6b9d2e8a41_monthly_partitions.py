@@ -49,6 +49,9 @@ def downgrade():
 
 def _rebuild(table, column, *, partitioned):
     bind = op.get_bind()
+    # copying millions of rows and building their indexes takes minutes: the application's statement timeout
+    # (STATEMENT_TIMEOUT_MS, which `flask db upgrade` inherits from the app's engine) would cancel it
+    op.execute("SET LOCAL statement_timeout = 0")
     old = f"{table}_old"
     regclass = f"public.{table}"
     # the definitions name the table as it is now: read them before renaming it
