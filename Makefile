@@ -14,8 +14,12 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python node_modules/.package-lock.json
 	$(BIN)/pip install --quiet -e '.[test]'
+
+# test-only npm packages (axe-core, injected into the test browser by tests/browser/test_accessibility.py; never served)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 
 compile: $(BIN)/python
 	$(BIN)/pybabel -q compile -d translations
@@ -51,14 +55,14 @@ TEST_WORKERS ?= 2
 test: install-test compile lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
-BENCHES ?= bench/pdf_bench.py bench/crossing_bench.py bench/report_bench.py
+BENCHES ?= bench/pdf_bench.py bench/crossing_bench.py bench/booking_bench.py bench/report_bench.py bench/home_bench.py
 
 bench: install-test compile
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	for b in $(BENCHES); do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) instance/border_trade.sqlite translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules instance/border_trade.sqlite translations/*/LC_MESSAGES/*.mo
 
 # The reliability suite (load, kill -9, database restart, bad input, PDF fuzzing; minutes, RELIABILITY_SECONDS per
 # load phase) on a fresh PostgreSQL database, then docs/reliability.md rendered from its measurements.
