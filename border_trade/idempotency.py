@@ -64,7 +64,8 @@ def check_key(key, *, required=True):
 
 def replay(user, key, hashed):
     """Return the stored (status, body) for a repeated key, None for a new one; 422 when the body differs."""
-    stored = db.session.get(IdempotencyKey, (user.id, key))
+    # three columns, in Core on the session's connection (no ORM object: replays and new keys alike read this)
+    stored = db.session.connection().execute(_STORED, {"user_id": user.id, "key": key}).first()
     if stored is None:
         return None
     if stored.request_hash != hashed:
@@ -73,6 +74,13 @@ def replay(user, key, hashed):
             errors={HEADER: [_("Already used with a different body.")]},
         )
     return stored.response_status, stored.response_body
+
+
+_KEYS = IdempotencyKey.__table__
+_INSERT = _KEYS.insert()
+_STORED = sa.select(_KEYS.c.request_hash, _KEYS.c.response_status, _KEYS.c.response_body).where(
+    _KEYS.c.user_id == sa.bindparam("user_id"), _KEYS.c.key == sa.bindparam("key")
+)
 
 
 def remember(user, key, hashed, status, body, now):
@@ -87,6 +95,24 @@ def remember(user, key, hashed, status, body, now):
             created_at=now,
             expires_at=now + KEY_LIFETIME,
         )
+    )
+
+
+def store(user, key, hashed, status, body, now):
+    """Store the answer under the key at once: one INSERT on the session's connection, in the caller's transaction
+    (a key that raced in fails here with IntegrityError, not at the commit). For hot paths; `remember` waits for
+    the unit of work."""
+    db.session.connection().execute(
+        _INSERT,
+        {
+            "user_id": user.id,
+            "key": key,
+            "request_hash": hashed,
+            "response_status": status,
+            "response_body": body,
+            "created_at": now,
+            "expires_at": now + KEY_LIFETIME,
+        },
     )
 
 

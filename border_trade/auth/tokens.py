@@ -1,5 +1,6 @@
 """API bearer tokens: random, stored as SHA-256, expiring, revocable."""
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..types import utcnow
-from .models import ApiToken
+from .models import ApiToken, User
 
 TOKEN_PREFIX = "bt_"
 LAST_USED_PRECISION = timedelta(minutes=5)
@@ -37,14 +38,23 @@ def new_token(user, *, name=None, address=None, now=None):
     return raw, record
 
 
+@functools.cache
+def _token_statement():
+    """One round trip: the token, its user and the gates the user works at (a gate officer's scope). Built once, at
+    first use (built at import, its eager loads would configure the mappers before every model is imported)."""
+    return (
+        sa.select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.gates))
+        .where(ApiToken.token_hash == sa.bindparam("token_hash"))
+    )
+
+
 def user_for_token(raw, now=None):
     """Return the active user a raw token belongs to, or None."""
     if not raw or len(raw) > 200:
         return None
     now = now or utcnow()
-    token = db.session.scalar(
-        sa.select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == digest(raw))
-    )
+    token = db.session.execute(_token_statement(), {"token_hash": digest(raw)}).unique().scalar_one_or_none()
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:

@@ -5,6 +5,7 @@ shares its time budget between organisations in turn, so one organisation's back
 starve the others.
 """
 
+import functools
 import hashlib
 import hmac
 import json
@@ -52,11 +53,12 @@ def backoff(attempts):
 
 
 def enqueue_status_change(shipment, event, *, now=None):
-    """Queue a delivery of a shipment's status change to each active webhook of its organisation."""
+    """Queue a delivery of a shipment's status change to each active webhook of its organisation.
+
+    One INSERT … SELECT over the organisation's active webhooks (none, one or several: one statement, no list read
+    first), in the caller's transaction; returns how many deliveries were queued.
+    """
     now = now or utcnow()
-    hooks = db.session.scalars(
-        sa.select(Webhook).where(Webhook.organisation_id == shipment.organisation_id, Webhook.is_active)
-    ).all()
     payload = {
         "type": "shipment.status_changed",
         "shipment": shipment.reference,
@@ -66,11 +68,36 @@ def enqueue_status_change(shipment, event, *, now=None):
         "occurred_at": event.occurred_at.isoformat(),
         "gate": event.gate.code if event.gate is not None else None,
     }
-    for hook in hooks:
-        db.session.add(
-            WebhookDelivery(webhook_id=hook.id, event=event.event, payload=payload, next_attempt_at=now, created_at=now)
+    # on the session's connection: it reads no pending change, so nothing needs flushing first
+    return (
+        db.session.connection()
+        .execute(
+            _enqueue_statement(),
+            {"organisation_id": shipment.organisation_id, "event": event.event, "payload": payload, "now": now},
         )
-    return len(hooks)
+        .rowcount
+    )
+
+
+@functools.cache
+def _enqueue_statement():
+    """INSERT INTO webhook_deliveries … SELECT over an organisation's active webhooks (built once, at first use)."""
+    deliveries = WebhookDelivery.__table__
+    hooks = (
+        sa.select(
+            Webhook.id,
+            sa.bindparam("event", type_=deliveries.c.event.type),
+            sa.bindparam("payload", type_=deliveries.c.payload.type),
+            sa.literal("pending", deliveries.c.status.type),
+            sa.literal(0, deliveries.c.attempts.type),
+            sa.bindparam("now", type_=deliveries.c.next_attempt_at.type),
+            sa.bindparam("now", type_=deliveries.c.created_at.type),
+        )
+        .where(Webhook.organisation_id == sa.bindparam("organisation_id"), Webhook.is_active)
+        .order_by(Webhook.id)
+    )
+    columns = ["webhook_id", "event", "payload", "status", "attempts", "next_attempt_at", "created_at"]
+    return deliveries.insert().from_select(columns, hooks)
 
 
 def enqueue_receipt(*, receipt, shipment, now):
