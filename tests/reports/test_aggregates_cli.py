@@ -10,7 +10,7 @@ from border_trade.reports import queries
 from border_trade.reports.models import DailyFigure
 from border_trade.reports.queries import Criteria
 from border_trade.reports.queries.daily import unfolded_days, watermark
-from border_trade.reports.services.fold import FOLD_MARGIN, fold
+from border_trade.reports.services.fold import FOLD_MARGIN, fold, verify
 from border_trade.shipments.models import ShipmentEvent
 from border_trade.types import utcnow
 
@@ -92,3 +92,16 @@ def test_a_corrected_rate_sends_its_days_back_to_the_shipments_until_folded(
 def by_day(result):
     rows, totals = result
     return {date.fromisoformat(str(keys[0])[:10]): a for keys, a in rows}, totals
+
+
+def test_the_nightly_job_folds_the_last_days_again_whatever_the_watermark(db, flat_rates, crossed, exporter_org):
+    from border_trade.scheduler import jobs
+
+    crossed(exporter_org, local(2025, 3, 10), vehicle_plate="70H-111.11")
+    fold(utcnow())
+    # as if a crossing had committed behind the watermark: the figures of 10 March lack it
+    db.session.execute(sa.update(DailyFigure).where(DailyFigure.day == date(2025, 3, 10)).values(shipments=0))
+    db.session.commit()
+    assert verify(date(2025, 3, 10), date(2025, 3, 10))[0]
+    jobs.nightly_cleanup(local(2025, 3, 13, 1, 30))  # yesterday and the three days before: 9 to 12 March
+    assert verify(date(2025, 3, 10), date(2025, 3, 10)) == ([], set())

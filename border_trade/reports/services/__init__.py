@@ -2,6 +2,7 @@
 
 from .border_trade import BorderTradeReport, border_trade_report, resolve_report_province
 from .dwell import dwell_dict, dwell_histogram, dwell_report
+from .fold import refresh_daily_figures
 from .monthly import GateLine, MonthlyReport, gate_figures, month_bounds, monthly_report
 from .scope import exporters_in_scope, gates_in_scope, resolve_gate, resolve_province, scope_gate_ids
 from .volume import (
@@ -41,6 +42,7 @@ __all__ = [
     "monthly_report",
     "previous_year",
     "previous_year_report",
+    "refresh_daily_figures",
     "resolve_gate",
     "resolve_province",
     "resolve_report_province",
