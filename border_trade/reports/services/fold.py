@@ -60,7 +60,8 @@ def fold(now=None, *, days=None):
     else:
         safe = None
     days = set(days)
-    _replace(days, compute_days(days), now)
+    for batch in _batches(days):  # a month at a time: a first fold over years never holds them all in memory
+        _replace(batch, compute_days(batch), now)
     if safe is not None and safe > mark:
         state.watermark = safe
     state.folded_at = now
@@ -107,7 +108,19 @@ def verify(first_day, last_day):
     """
     unfolded = unfolded_days(first_day, last_day)
     days = {first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)} - unfolded
-    stored, fresh = stored_days(days), compute_days(days)
+    differences = []
+    for batch in _batches(days):
+        differences += _compare(stored_days(batch), compute_days(batch))
+    db.session.rollback()
+    return differences, unfolded
+
+
+def _batches(days, size=31):
+    ordered = sorted(days)
+    return [set(ordered[i : i + size]) for i in range(0, len(ordered), size)]
+
+
+def _compare(stored, fresh):
     differences = []
     for table, a, b in (
         ("report_daily", stored.rows, fresh.rows),
@@ -119,5 +132,4 @@ def verify(first_day, last_day):
                 differences.append((table, key, a.get(key), b.get(key)))
     for key in sorted(stored.shared ^ fresh.shared, key=repr):
         differences.append(("report_shared_trips", key, key in stored.shared, key in fresh.shared))
-    db.session.rollback()
-    return differences, unfolded
+    return differences
