@@ -65,6 +65,7 @@ def assert_report_equal(criteria, group_by):
     assert answers_from_figures(criteria, group_by)
     expected = normalised(queries.live_volume(criteria, group_by), group_by)
     assert normalised(queries.volume(criteria, group_by), group_by) == expected, (criteria, group_by)
+    assert queries.missing_rates(criteria) == queries.live_missing_rates(criteria)
 
 
 def record(db, organisation, day, *, gate, plate, hour, currency, regime, direction, outcome, recorded_late):

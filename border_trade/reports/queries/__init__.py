@@ -13,10 +13,10 @@ from .base import (
     territory_ids,
 )
 from .dwell import DWELL_BUCKETS, DwellStats, dwell, dwell_histogram, dwell_split, percentile
-from .figures import volume
+from .figures import missing_rates, volume
 from .goods import GoodsFact, goods_lines
 from .release import truck_days
-from .volume import live_volume, missing_rates
+from .volume import live_missing_rates, live_volume
 
 __all__ = [
     "DIMENSIONS",
@@ -35,6 +35,7 @@ __all__ = [
     "dwell_split",
     "gates_of_territory",
     "goods_lines",
+    "live_missing_rates",
     "live_volume",
     "missing_rates",
     "percentile",

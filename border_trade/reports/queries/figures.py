@@ -23,7 +23,7 @@ from ...extensions import db
 from ...types import Money
 from .base import TIME_DIMENSIONS, Aggregate, bucket, dialect_name, raw, t_gates, t_provinces
 from .daily import as_date, t_daily, t_gate_days, t_shared, unfolded_days
-from .volume import live_volume
+from .volume import live_missing_rates, live_volume
 
 # the keys of a report_daily row decide these; a gate's province is read now, as the shipments' reading does
 SHIPMENT_DIMENSIONS = frozenset({"gate", "province", "month", "week", "day", "exporter", "direction", "regime"})
@@ -47,6 +47,17 @@ def volume(criteria, group_by):
         live = live_volume(_only(criteria, unfolded), group_by)
         rows, totals = _merge(rows, totals, live, group_by)
     return sorted(rows.items(), key=lambda item: repr(item[0])), totals
+
+
+def missing_rates(criteria):
+    """Return sorted (day, currency) pairs lacking a rate: only the days whose figures count such shipments are read."""
+    if not answers_from_figures(criteria, ()):
+        return live_missing_rates(criteria)
+    unfolded = unfolded_days(criteria.start, criteria.end)
+    d = t_daily
+    query = _where(sa.select(d.c.day).where(d.c.missing > 0).distinct(), d, criteria, unfolded)
+    days = {as_date(day) for day in db.session.scalars(query)} | unfolded
+    return live_missing_rates(_only(criteria, days)) if days else []
 
 
 def _only(criteria, days):

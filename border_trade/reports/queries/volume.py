@@ -212,7 +212,7 @@ def live_volume(criteria, group_by):
     )
 
 
-def missing_rates(criteria):
+def live_missing_rates(criteria):
     """Return sorted (day, currency) pairs on which crossings matching `criteria` lack an exchange rate."""
     facts = _facts(criteria, (), dialect_name()).subquery.c
     query = sa.select(facts.currency, facts.day, facts.rate_usd, facts.rate_khr).where(facts.usd.is_(None)).distinct()
