@@ -17,8 +17,8 @@ PYTHON = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python"
 GRACE_SECONDS = 10  # how late a request due at the fixed rate may still start
 
 
-def load(url, token, references, start, mode, *, duration, rate=0, connections=1):
-    """Run the load generator in its own process and return its figures."""
+def load(url, token, references, start, mode, *, duration, rate=0, connections=1, keep=False):
+    """Run the load generator in its own process and return its figures (with every latency when `keep`)."""
     budget = int(rate * duration) if mode == "rate" else None
     chunk = references[start:] if budget is None else references[start : start + budget]
     if not chunk:
@@ -32,6 +32,7 @@ def load(url, token, references, start, mode, *, duration, rate=0, connections=1
             "duration": duration,
             "rate": rate,
             "connections": connections,
+            "keep": keep,
         }
     )
     done = subprocess.run(
@@ -76,7 +77,9 @@ def run_load(spec):
         connection = getattr(local, "connection", None)
         if connection is None:
             connection = local.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-        body = json.dumps({"shipment": reference, "event": "arrived", "occurred_at": datetime.now(UTC).isoformat()})
+        reference, _sep, plate = reference.partition("|")  # a booked truck: "reference|plate read on it"
+        fields = {"shipment": reference, "event": "arrived", "occurred_at": datetime.now(UTC).isoformat()}
+        body = json.dumps(fields | ({"plate": plate} if plate else {}))
         try:
             connection.request("POST", parts.path, body, headers | {"Idempotency-Key": uuid.uuid4().hex})
             response = connection.getresponse()
@@ -128,7 +131,15 @@ def run_load(spec):
             thread.join()
         sent = counter[0]
     elapsed = time.perf_counter() - started
-    latencies.sort()
+    figures = figures_of(latencies, statuses, sent, elapsed)
+    if spec.get("keep"):
+        figures["latencies"] = latencies
+    return figures
+
+
+def figures_of(latencies, statuses, sent, elapsed):
+    """Events/s and latency percentiles (ms) of the 201 answers."""
+    latencies = sorted(latencies)
 
     def percentile(p):
         if not latencies:
@@ -147,6 +158,18 @@ def run_load(spec):
         "p99_ms": percentile(99),
         "max_ms": latencies[-1] if latencies else 0.0,
     }
+
+
+def combine(runs):
+    """The figures of several runs (kept with their latencies) taken together: events over their summed time."""
+    statuses = {}
+    for run in runs:
+        for code, count in run["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + count
+    latencies = [latency for run in runs for latency in run["latencies"]]
+    combined = figures_of(latencies, statuses, sum(r["sent"] for r in runs), sum(r["seconds"] for r in runs))
+    combined["turns"] = len(runs)
+    return combined
 
 
 if __name__ == "__main__":

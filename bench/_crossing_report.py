@@ -37,20 +37,23 @@ def verify(env):
     return json.loads(step("counting", [str(PYTHON), "-c", code], env, 120))
 
 
-def summarise(results, args, counts, loads):
-    app, base = results["border-trade"], results["baseline"]
-    ratio = app["max"]["events_per_s"] / base["max"]["events_per_s"] if base["max"]["events_per_s"] else 0.0
+def summarise(results, args, counts, loads, statements):
+    app, booked, base = results["border-trade"], results["booked"], results["baseline"]
+    floor = base["max"]["events_per_s"]
+    ratio = app["max"]["events_per_s"] / floor if floor else 0.0
+    booked_ratio = booked["max"]["events_per_s"] / floor if floor else 0.0
     when = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z")
     machine = f"{platform.node()} · {os.cpu_count()} cores · {platform.processor() or platform.machine()}"
     machine += f" · {_memory()} · Python {platform.python_version()} · {_postgres_version()}"
     rows = []
     for name, result in (
-        ("border-trade `POST /api/v1/gates/MOC-BAI/crossings`", app),
+        ("border-trade `POST /api/v1/gates/MOC-BAI/crossings`, walk-in", app),
+        ("border-trade, booked (plate checked)", booked),
         ("baseline (one-row insert)", base),
     ):
         for phase, label in (
             ("fixed", f"{args.rate} req/s for {args.duration:g} s"),
-            ("max", f"max, {args.connections} connections, {args.max_duration:g} s"),
+            ("max", f"max, {args.connections} connections, {args.rounds} × {args.max_duration / args.rounds:g} s"),
         ):
             f = result[phase]
             errors = sum(n for code, n in f["statuses"].items() if code != "201")
@@ -58,26 +61,33 @@ def summarise(results, args, counts, loads):
                 f"| {name} | {label} | {f['events_per_s']:.1f} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} | "
                 f"{f['max_ms']:.1f} | {f['ok']} | {errors} |"
             )
-    verdict_ratio = "met" if ratio >= 0.5 else "NOT met"
     workers = "2 sync workers" if args.threads == 1 else f"2 workers × {args.threads} threads (gthread)"
-    verdict_p99 = "met" if app["fixed"]["p99_ms"] < 100 else "NOT met"
     heading = f"### {workers}" + (" (the repository's gunicorn.conf.py)" if args.threads == 1 else "")
+    verdicts = [
+        _verdict("walk-in", ratio, app["fixed"]["p99_ms"], args.rate),
+        _verdict("booked", booked_ratio, booked["fixed"]["p99_ms"], args.rate),
+    ]
+    answered = sum(r["ok"] for r in app.values()) + sum(r["ok"] for r in booked.values())
+    answered += sum(kind["statuses"].get("201", 0) for kind in statements.values())
     markdown = "\n".join(
         [
             heading,
             "",
             f"Measured {when} on {machine}.",
             f"Load average (1 min) of the machine: {loads['before']:.1f} before the run, "
-            f"{loads['border-trade']:.1f} after border-trade, {loads['baseline']:.1f} after the baseline.",
+            f"{loads['fixed']:.1f} after the fixed-rate phases, {loads['max']:.1f} after the max phases "
+            f"({args.rounds} turns of {args.max_duration / args.rounds:g} s per target, in rotation).",
             "",
             "| target | phase | events/s | p50 ms | p99 ms | max ms | 201 | other |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
             *rows,
             "",
-            f"- Throughput ratio at max (border-trade / baseline): **{ratio:.2f}×** (aim ≥ 0.5×: {verdict_ratio}).",
-            f"- p99 at {args.rate} req/s: **{app['fixed']['p99_ms']:.1f} ms** (aim < 100 ms: {verdict_p99}).",
+            *verdicts,
+            f"- SQL statements per event (counted in the app, median of {args_counted(statements)}): "
+            + "; ".join(_statements(kind, figures) for kind, figures in statements.items())
+            + ". The baseline: 1 statement plus BEGIN, COMMIT and the pool's ping.",
             f"- Stored afterwards: {counts['arrived']} `arrived` events and {counts['keys']} idempotency keys for "
-            f"{sum(r['ok'] for r in app.values())} answers 201 (warm-up included); "
+            f"{answered} answers 201 (warm-up and statement count included); "
             f"{counts['baseline']} baseline rows for {sum(r['ok'] for r in base.values())}.",
             "",
         ]
@@ -85,17 +95,39 @@ def summarise(results, args, counts, loads):
     text = "\n".join(
         [
             "",
-            f"border-trade: {app['max']['events_per_s']:.1f} events/s at max, p99 {app['fixed']['p99_ms']:.1f} ms "
-            f"at {args.rate} req/s",
-            f"baseline:     {base['max']['events_per_s']:.1f} events/s at max, p99 {base['fixed']['p99_ms']:.1f} ms "
-            f"at {args.rate} req/s",
-            f"ratio:        {ratio:.2f}× (aim ≥ 0.5×: {verdict_ratio}); p99 aim < 100 ms: {verdict_p99}",
+            f"border-trade: {app['max']['events_per_s']:.1f} events/s at max (walk-in), "
+            f"{booked['max']['events_per_s']:.1f} (booked); p99 at {args.rate} req/s "
+            f"{app['fixed']['p99_ms']:.1f} ms (walk-in), {booked['fixed']['p99_ms']:.1f} ms (booked)",
+            f"baseline:     {floor:.1f} events/s at max, p99 {base['fixed']['p99_ms']:.1f} ms at {args.rate} req/s",
+            f"ratio:        {ratio:.2f}× walk-in, {booked_ratio:.2f}× booked (aim ≥ 0.5×)",
+            "statements:   " + "; ".join(_statements(kind, figures) for kind, figures in statements.items()),
             f"database:     {counts}",
             "",
             markdown,
         ]
     )
     return {"text": text, "heading": heading, "markdown": markdown}
+
+
+def args_counted(statements):
+    names = {"walk_in": "walk-in arrivals", "booked": "booked arrivals"}
+    return " and ".join(f"{sum(f['statuses'].values())} {names.get(kind, kind)}" for kind, f in statements.items())
+
+
+def _statements(kind, figures):
+    parts = figures["per_event"]
+    sql = parts.get("sql", 0)
+    extra = ", ".join(f"{name.upper()} {parts[name]:g}" for name in ("begin", "commit", "ping") if name in parts)
+    return f"{kind.replace('_', '-')} **{figures['statements']:g}** ({sql:g} SQL + {extra})"
+
+
+def _verdict(kind, ratio, p99, rate):
+    met = "met" if ratio >= 0.5 else "NOT met"
+    p99_met = "met" if p99 < 100 else "NOT met"
+    return (
+        f"- {kind}: throughput ratio at max (border-trade / baseline) **{ratio:.2f}×** (aim ≥ 0.5×: {met}); "
+        f"p99 at {rate} req/s **{p99:.1f} ms** (aim < 100 ms: {p99_met})."
+    )
 
 
 def _memory():

@@ -5,22 +5,27 @@ suite's do: goods lines, `ready` and `submitted` on their timeline, the papers t
 
     python -m bench._crossing_world --shipments N --out FOLDER   # in the benchmark's environment (DATABASE_URL)
 
-prints {"token", "shipments", "references"} (the references, one a line, in FOLDER/references.txt).
+prints {"token", "shipments", "references", "booked", "booked_references"}: the walk-ins' references, one a line,
+in FOLDER/references.txt; the booked shipments as `reference|plate` (the plate the officer reads on the truck, the
+booked vehicle's) in FOLDER/booked.txt. The booked ones are submitted shipments of another series of plates, each
+with its vehicle in the register and a confirmed booking for a slot of today at GATE, written in two INSERT … SELECT
+statements (the e-queue's booking rules are not the benchmark's subject: its `arrived` check is).
 """
 
 import argparse
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 GATE = "MOC-BAI"
 
 
-def seed_crossing_world(shipments):
-    """Load the reference data, then add an exporter with one product, an officer of GATE with an API token and
-    `shipments` submitted shipments leaving through GATE today (inside an app context); return (token, references)."""
+def seed_crossing_world(shipments, booked=0):
+    """Load the reference data, then add an exporter with one product, an officer of GATE with an API token,
+    `shipments` submitted shipments leaving through GATE today and `booked` more with a booking each (inside an app
+    context); return (token, references, ["reference|plate" of the booked])."""
     import sqlalchemy as sa
 
     from border_trade.auth.models import Organisation, OrganisationKind, Role, User
@@ -70,15 +75,91 @@ def seed_crossing_world(shipments):
     token, _record = new_token(officer, name="bench")
     db.session.commit()
     now = datetime.now(UTC)
-    references = submitted_shipments(
-        shipments, exporter=exporter, product=product, gate=gate, on=now.astimezone(LOCAL).date(), at=now
+    today = now.astimezone(LOCAL).date()
+    references = submitted_shipments(shipments, exporter=exporter, product=product, gate=gate, on=today, at=now)
+    booked_references = []
+    if booked:
+        booked_references = submitted_shipments(
+            booked, exporter=exporter, product=product, gate=gate, on=today, at=now, plate_prefix=BOOKED_PLATES
+        )
+        booked_references = book(booked_references, now)
+    return token, references, booked_references
+
+
+BOOKED_PLATES = "51C-"
+
+
+def book(references, now):
+    """Register each shipment's truck and give the shipment a confirmed booking of a slot starting now (two
+    statements whatever the count); return ["reference|plate"], the plate as an officer would type it."""
+    import sqlalchemy as sa
+
+    from border_trade.equeue.models import Booking, BookingStatus, LaneType
+    from border_trade.extensions import db
+    from border_trade.fleet.models import PlateCountry, Vehicle, VehicleKind
+    from border_trade.fleet.plates import canonical_plate
+    from border_trade.shipments.models import Shipment
+
+    ships = Shipment.__table__
+    chosen = ships.c.reference.between(references[0], references[-1])  # consecutive
+    digits = sa.func.substr(ships.c.vehicle_plate, len(BOOKED_PLATES) + 1)
+    # the canonical spelling of "51C-12345" is "51C-123.45" (fleet.plates); checked on the first one below
+    canonical = sa.literal(BOOKED_PLATES) + sa.func.substr(digits, 1, 3) + "." + sa.func.substr(digits, 4, 2)
+    vehicles = Vehicle.__table__
+    db.session.execute(
+        vehicles.insert().from_select(
+            ["organisation_id", "plate", "country", "kind", "created_at", "updated_at", "version"],
+            sa.select(
+                ships.c.organisation_id,
+                canonical,
+                sa.literal(PlateCountry.VN.value),
+                sa.literal(VehicleKind.RIGID.value),
+                sa.literal(now),
+                sa.literal(now),
+                sa.literal(1),
+            ).where(chosen),
+        )
     )
-    return token, references
+    bookings = Booking.__table__
+    slot_start = now.replace(second=0, microsecond=0)
+    db.session.execute(
+        bookings.insert().from_select(
+            ["code", "shipment_id", "organisation_id", "gate_id", "direction", "lane_type", "slot_start", "slot_end",
+             "status", "vehicle_id", "created_at", "updated_at", "confirmed_at", "queued_at", "version"],
+            sa.select(
+                sa.literal("BB") + sa.cast(ships.c.id, sa.String),
+                ships.c.id,
+                ships.c.organisation_id,
+                ships.c.gate_id,
+                ships.c.direction,
+                sa.literal(LaneType.GENERAL.value),
+                sa.literal(slot_start),
+                sa.literal(slot_start + timedelta(minutes=30)),
+                sa.literal(BookingStatus.CONFIRMED.value),
+                vehicles.c.id,
+                sa.literal(now),
+                sa.literal(now),
+                sa.literal(now),
+                sa.literal(now),
+                sa.literal(1),
+            )
+            .select_from(ships.join(vehicles, sa.and_(vehicles.c.organisation_id == ships.c.organisation_id,
+                                                      vehicles.c.plate == canonical)))
+            .where(chosen),
+        )
+    )  # fmt: skip
+    first = db.session.scalar(sa.select(Vehicle.plate).order_by(Vehicle.id.desc()).limit(1))
+    if first != canonical_plate(first):
+        raise RuntimeError(f"the booked vehicles' plates are not canonical: {first}")
+    db.session.commit()
+    rows = db.session.execute(sa.select(ships.c.reference, ships.c.vehicle_plate).where(chosen).order_by(ships.c.id))
+    return [f"{reference}|{plate}" for reference, plate in rows]
 
 
 def main():
     parser = argparse.ArgumentParser(description="Seed the crossing benchmark's database.")
     parser.add_argument("--shipments", type=int, required=True)
+    parser.add_argument("--booked", type=int, default=0, help="more submitted shipments, each with a booking")
     parser.add_argument("--out", required=True)
     options = parser.parse_args()
 
@@ -88,11 +169,23 @@ def main():
 
     app = create_app()
     with app.app_context():
-        token, references = seed_crossing_world(options.shipments)
+        token, references, booked = seed_crossing_world(options.shipments, options.booked)
         metadata.create_all(db.engine)
     path = Path(options.out) / "references.txt"
     path.write_text("\n".join(references))
-    print(json.dumps({"token": token, "shipments": len(references), "references": str(path)}))
+    booked_path = Path(options.out) / "booked.txt"
+    booked_path.write_text("\n".join(booked))
+    print(
+        json.dumps(
+            {
+                "token": token,
+                "shipments": len(references),
+                "references": str(path),
+                "booked": len(booked),
+                "booked_references": str(booked_path),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -6,12 +6,17 @@ What it does, bounded in time and cleaning up after itself:
 
 1. creates a fresh PostgreSQL database on 127.0.0.1 (user postgres), `flask db upgrade`s it, loads the
    reference data and seeds one gate officer with an API token and thousands of submitted shipments for Mộc Bài,
-   with their goods lines and papers, from the seed factory (bench/_crossing_world.py);
+   with their goods lines and papers, from the seed factory (bench/_crossing_world.py): walk-ins, and as many
+   again with a confirmed e-queue booking each (their trucks in the register);
 2. for border-trade (`wsgi:app`) and then the baseline (`bench/baseline_app.py`): starts gunicorn with the
    repository's gunicorn.conf.py and 2 workers, BORDER_TRADE_ENV=production, on a free 127.0.0.1 port;
    warms it up; a load generator in another process posts `arrived` events (a fresh shipment and a fresh
-   Idempotency-Key each) at a fixed rate, then as fast as a fixed number of connections allow;
-3. prints events/s and p50/p99 latency for both and the ratio; drops the database and stops every process.
+   Idempotency-Key each) at a fixed rate, then as fast as a fixed number of connections allow; border-trade
+   then does both again for booked trucks (the plate read on the truck, checked against the booking);
+3. counts the SQL statements of one walk-in and one booked `arrived` in the app (bench/_crossing_count.py:
+   SQLAlchemy event listeners in a process of its own, never in the served app);
+4. prints events/s and p50/p99 latency for each, the ratios to the baseline measured in the same run and the
+   statements per event; drops the database and stops every process.
 
 Latency at the fixed rate is measured from the moment each request was due (open loop), so a server that
 falls behind shows it in its p99 instead of slowing the generator down. The load generator is
@@ -30,12 +35,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: `bench.` imports from the root
 
-from bench._crossing_load import load
+from bench._crossing_load import combine, load
 from bench._crossing_report import report, summarise, verify, write_docs
 from bench._crossing_setup import HOST, PYTHON, Gunicorn, bench_env, create_database, drop_database, step
 from bench._crossing_world import GATE
 
 HARD_LIMIT_SECONDS = 900  # the whole run, whatever happens
+COUNTED = 20  # events of each kind whose statements are counted
 TARGETS = {
     "border-trade": {
         "wsgi": "wsgi:app",
@@ -56,7 +62,9 @@ def main():
     parser.add_argument("--duration", type=float, default=20, help="seconds of the fixed-rate phase")
     parser.add_argument("--max-duration", type=float, default=20, help="seconds of the max-throughput phase")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections at max throughput")
-    parser.add_argument("--shipments", type=int, default=14000, help="submitted shipments to seed")
+    parser.add_argument("--rounds", type=int, default=4, help="turns of the max phase, the targets in rotation")
+    parser.add_argument("--shipments", type=int, default=14000, help="submitted shipments (walk-ins) to seed")
+    parser.add_argument("--booked", type=int, default=10000, help="booked submitted shipments to seed")
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per gunicorn worker (1: the sync workers of gunicorn.conf.py)"
     )
@@ -75,38 +83,71 @@ def main():
         seeded = json.loads(
             step(
                 "seeding",
-                [str(PYTHON), "-m", "bench._crossing_world", "--shipments", str(args.shipments), "--out", str(workdir)],
+                [str(PYTHON), "-m", "bench._crossing_world", "--shipments", str(args.shipments),
+                 "--booked", str(args.booked), "--out", str(workdir)],
                 env,
                 600,
             )
+        )  # fmt: skip
+        print(f"seeded {seeded['shipments']} walk-in and {seeded['booked']} booked shipments for {GATE}", flush=True)
+        # the last few of each kind are kept for counting statements
+        walk_ins, for_counting = _split(Path(seeded["references"]).read_text().split(), workdir / "count-walk-in.txt")
+        booked, booked_for_counting = _split(
+            Path(seeded["booked_references"]).read_text().split(), workdir / "count-booked.txt"
         )
-        print(f"seeded {seeded['shipments']} submitted shipments for {GATE}", flush=True)
-        references = Path(seeded["references"]).read_text().split()
         # the baseline needs no real shipment: it gets made-up references of the same shape
         made_up = [f"BT-2099-{n:06d}" for n in range(1, 200_001)]
-        results = {}
         loads = {"before": os.getloadavg()[0]}
-        for name, target in TARGETS.items():
-            pool = references if name == "border-trade" else made_up
-            cursor = 0
+        urls = {}
+        for name, target in TARGETS.items():  # both servers up at once: an idle sync worker costs nothing
             server = Gunicorn(name, target["wsgi"], env, workdir, args.threads)
             servers.append(server)
             server.start()
             server.wait_ready(target["health"])
-            url = f"http://{HOST}:{server.port}{target['path']}"
-            warm = load(url, seeded["token"], pool, cursor, "max", duration=3, connections=4)
-            cursor += warm["sent"]
-            fixed = load(url, seeded["token"], pool, cursor, "rate", duration=args.duration, rate=args.rate)
-            cursor += fixed["sent"]
-            flat_out = load(
-                url, seeded["token"], pool, cursor, "max", duration=args.max_duration, connections=args.connections
-            )
+            urls[name] = f"http://{HOST}:{server.port}{target['path']}"
+        # what each kind of request posts, and how far into its pool the runs have got
+        kinds = {
+            "border-trade": Pool(urls["border-trade"], walk_ins),
+            "booked": Pool(urls["border-trade"], booked),
+            "baseline": Pool(urls["baseline"], made_up),
+        }
+        results = {kind: {} for kind in kinds}
+        for kind in ("border-trade", "baseline"):
+            results[kind]["warm"] = kinds[kind].run(seeded["token"], "max", duration=3, connections=4)
+        for kind, pool in kinds.items():
+            results[kind]["fixed"] = pool.run(seeded["token"], "rate", duration=args.duration, rate=args.rate)
+        loads["fixed"] = os.getloadavg()[0]
+        # flat out in short turns, the three kinds in rotation: a shared machine's load changes during a run, and
+        # the ratio compares figures measured under the same load
+        turns = {kind: [] for kind in kinds}
+        for _round in range(args.rounds):
+            for kind, pool in kinds.items():
+                turns[kind].append(
+                    pool.run(
+                        seeded["token"],
+                        "max",
+                        duration=args.max_duration / args.rounds,
+                        connections=args.connections,
+                        keep=True,
+                    )
+                )
+        for kind in kinds:
+            results[kind]["max"] = combine(turns[kind])
+            report(kind, results[kind], args.rate)
+        loads["max"] = os.getloadavg()[0]
+        for server in servers:
             server.stop()
-            results[name] = {"warm": warm, "fixed": fixed, "max": flat_out}
-            loads[name] = os.getloadavg()[0]
-            report(name, results[name], args.rate)
+        statements = json.loads(
+            step(
+                "counting statements",
+                [str(PYTHON), "-m", "bench._crossing_count", "--token", seeded["token"],
+                 "--walk-in", str(for_counting), "--booked", str(booked_for_counting), "--events", str(COUNTED)],
+                env,
+                300,
+            )
+        )  # fmt: skip
         counts = verify(env)
-        summary = summarise(results, args, counts, loads)
+        summary = summarise(results, args, counts, loads, statements)
         print(summary["text"], flush=True)
         if args.write_docs:
             write_docs(summary["heading"], summary["markdown"])
@@ -117,6 +158,24 @@ def main():
         drop_database(database)
         shutil.rmtree(workdir, ignore_errors=True)
         signal.alarm(0)
+
+
+class Pool:
+    """The references one kind of request posts, used up run after run."""
+
+    def __init__(self, url, references):
+        self.url, self.references, self.cursor = url, references, 0
+
+    def run(self, token, mode, **options):
+        figures = load(self.url, token, self.references, self.cursor, mode, **options)
+        self.cursor += figures["sent"]
+        return figures
+
+
+def _split(pool, path):
+    """Keep the last COUNTED of a pool for counting statements (written to `path`); return (the rest, path)."""
+    path.write_text("\n".join(pool[-COUNTED:]))
+    return pool[:-COUNTED], path
 
 
 def _too_long(signum, frame):
