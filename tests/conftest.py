@@ -2,6 +2,7 @@
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,11 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# The gates' day is Viet Nam's (UTC+7): "today" in the app is the local date, and so is `date.today()` in the tests,
+# whatever the machine's zone (from 17:00 to 24:00 UTC the UTC date is still yesterday there).
+os.environ["TZ"] = "Asia/Ho_Chi_Minh"
+time.tzset()
 
 
 def _worker_database():
