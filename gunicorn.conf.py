@@ -12,8 +12,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))  # a PDF report may take seconds, never a minute
 graceful_timeout = 30
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# a worker is recycled (against slow leaks) after this many requests; loading the app costs ~2 s of CPU, so at the
+# gates' 100 requests/s 2000 meant a restart per worker every ~40 s (docs/benchmarks.md, "max_requests restarts")
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # behind nginx on the same machine (X-Forwarded-* are read by ProxyFix, PROXY_COUNT in config.py)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
