@@ -41,11 +41,22 @@ DEMO_LOGINS = {
 }
 
 
+# The browser tests drive their own live server on a SQLite file (below), whatever TEST_DATABASE_URL says: on the
+# PostgreSQL run of `.ci/run` they would repeat the SQLite run's journeys exactly, so they run once, on SQLite
+# (BROWSER_TESTS_EVERY_RUN=1 runs them anyway).
+SKIP_ON_POSTGRESQL = pytest.mark.skip(reason="browser tests use their own SQLite live server: run on SQLite")
+
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
+    repeat = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql") and not os.environ.get(
+        "BROWSER_TESTS_EVERY_RUN"
+    )
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            if repeat:
+                item.add_marker(SKIP_ON_POSTGRESQL)
 
 
 @dataclass
