@@ -1,5 +1,6 @@
 """The public board page of a gate (`/board/<code>`): large type for a phone in a truck cab, Khmer, Vietnamese and
-English, no sign-in, no personal data; it reloads itself every minute (a meta refresh: no script, CSP-safe)."""
+English, no sign-in, no personal data; it updates its figures in place every minute (static/js/board.js: no inline
+script, CSP-safe; no meta refresh, which WCAG 2.2.1 refuses)."""
 
 from flask import Blueprint, render_template
 

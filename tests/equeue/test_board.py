@@ -100,7 +100,7 @@ def test_the_page_for_drivers(client, gate_world):
     page = response.get_data(as_text=True)
     gate = get_gate("MOC-BAI")
     assert '<html lang="km">' in page and (gate.name_km or gate.name_vi) in page
-    assert '<meta http-equiv="refresh" content="60">' in page
+    assert 'data-board-refresh="60"' in page and "/static/js/board.js" in page and 'http-equiv="refresh"' not in page
     assert "<script>" not in page and " onclick=" not in page  # nothing inline: the CSP allows 'self' only
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     # the language switch: Khmer, then Vietnamese, then English
