@@ -4,7 +4,8 @@
 about forty exporters and every OCOP product group, in USD, VND and KHR, so the 2025 mergers and the
 exchange rates show in the reports. PostgreSQL gets the rows through COPY, with the tables' secondary indexes
 and foreign keys dropped for the load and rebuilt after it (in the same transaction), and every month of the
-timelines given its partition first; other databases get multi-row Core inserts. Ids are reserved up front, so the seed can run on a database that has data.
+timelines given its partition first; other databases get multi-row Core inserts. Ids are reserved up front, so
+the seed can run on a database that has data.
 The random generator is seeded: the same N on an empty database gives the same rows.
 """
 
