@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from border_trade import create_app
+from border_trade.auth.models import User
 from border_trade.extensions import db
 from border_trade.seed.demo import DEMO_PASSWORD, load_demo
 from border_trade.seed.reference import load_reference
@@ -124,10 +126,25 @@ def page(browser, live_server):
         context.close()
 
 
+@pytest.fixture(scope="session")
+def demo_locales(live_server):
+    """Each demo account's stored language as the demo made it (tests share one live server)."""
+    with live_server.app.app_context():
+        locales = dict(db.session.execute(sa.select(User.email, User.locale)).all())
+        db.session.remove()
+    return locales
+
+
 @pytest.fixture
-def sign_in():
+def sign_in(live_server, demo_locales):
     def sign_in(page, who, password=DEMO_PASSWORD):
         email = DEMO_LOGINS.get(who, who)
+        # an explicit language choice in an earlier test became the account's preference: start from the demo's
+        if email in demo_locales:
+            with live_server.app.app_context():
+                db.session.execute(sa.update(User).where(User.email == email).values(locale=demo_locales[email]))
+                db.session.commit()
+                db.session.remove()
         page.goto("/login")
         page.fill('#login-form input[name="email"]', email)
         page.fill('#login-form input[name="password"]', password)
