@@ -11,6 +11,7 @@ from bench._crossing_world import seed_crossing_world
 from border_trade import create_app
 from border_trade.auth.models import Role
 from border_trade.documents.models import Document, DocumentType
+from border_trade.equeue.models import Booking
 from border_trade.extensions import db
 from border_trade.seed import world
 from border_trade.seed.bench import seed_bench
@@ -157,8 +158,8 @@ def test_the_bench_seed_builds_its_goods_lines_with_the_factory(monkeypatch):
 
 def test_the_crossing_benchmark_seeds_through_the_factory(app, monkeypatch):
     calls = _spy(monkeypatch, "submitted_shipments")
-    token, references = seed_crossing_world(4)
-    assert len(calls) == 1 and len(references) == 4 and token
+    token, references, booked = seed_crossing_world(4)
+    assert len(calls) == 1 and len(references) == 4 and token and booked == []
     with app.test_request_context():
         for shipment in db.session.scalars(sa.select(Shipment)):
             assert shipment.status is S.SUBMITTED and shipment.gate.code == "MOC-BAI"
@@ -187,3 +188,12 @@ def test_the_reliability_harness_seeds_through_the_factory(tmp_path, monkeypatch
             assert shipment_requirements(None, None, shipment=shipment).complete
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_crossing_benchmark_seeds_booked_trucks_too(app):
+    _token, references, booked = seed_crossing_world(4, booked=2)
+    assert len(references) == 4 and len(booked) == 2
+    booked_references = {entry.split("|")[0] for entry in booked}
+    assert len(booked_references) == 2 and not booked_references & set(references)  # two more, each with a plate
+    assert all(entry.split("|")[1] for entry in booked)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == 2
