@@ -1,5 +1,6 @@
 """Backups: SQLite's online backup API, pg_dump/pg_restore for PostgreSQL."""
 
+import contextlib
 import shutil
 import sqlite3
 import subprocess
@@ -58,20 +59,38 @@ def restore(url, source):
             destination.close()
             backup_db.close()
     elif url.startswith("postgresql"):
-        if shutil.which("pg_restore") is None:
-            raise RuntimeError("pg_restore is not installed")
-        subprocess.run(
-            [
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--single-transaction",
-                "--dbname",
-                _libpq_url(url),
-                str(source),
-            ],
-            check=True,
-        )
+        _restore_postgresql(_libpq_url(url), source)
     else:
         raise ValueError(f"restores are not supported for {sa.engine.make_url(url).drivername}")
+
+
+# `pg_restore --clean` drops object by object and fails on monthly partitions ("cannot drop inherited constraint"):
+# the schema is dropped whole and the dump replayed as SQL by psql, all in one transaction (a failure changes nothing).
+RESET_SCHEMA = b"DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
+
+
+def _restore_postgresql(url, source):
+    for tool in ("pg_restore", "psql"):
+        if shutil.which(tool) is None:
+            raise RuntimeError(f"{tool} is not installed")
+    replay = subprocess.Popen(
+        ["psql", "--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "--single-transaction", "--dbname", url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        replay.stdin.write(RESET_SCHEMA)
+        dump = subprocess.Popen(["pg_restore", "--no-owner", "--file", "-", str(source)], stdout=subprocess.PIPE)
+        shutil.copyfileobj(dump.stdout, replay.stdin, 1 << 20)
+        dump.stdout.close()
+        if dump.wait() != 0:
+            replay.kill()  # psql never sees the end of the script: the transaction is rolled back
+            raise subprocess.CalledProcessError(dump.returncode, "pg_restore")
+    except BrokenPipeError:
+        pass  # psql stopped at an error: its exit status says so below
+    finally:
+        if replay.stdin and not replay.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                replay.stdin.close()
+    if replay.wait() != 0:
+        raise subprocess.CalledProcessError(replay.returncode, "psql")

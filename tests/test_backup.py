@@ -67,3 +67,30 @@ def test_sqlite_backup_and_restore(tmp_path):
 def test_postgresql_backup_and_restore(tmp_path):
     with fresh_postgres_database("backup") as url:
         round_trip(url, tmp_path, tmp_path / "backup.dump")
+
+
+def _flask_fails(args, url, tmp_path):
+    with pytest.raises(AssertionError):
+        flask(args, url, tmp_path)
+
+
+@pytest.mark.postgres
+def test_a_postgresql_restore_keeps_the_partitions_and_a_bad_file_changes_nothing(tmp_path):
+    with fresh_postgres_database("restore") as url:
+        round_trip(url, tmp_path, tmp_path / "backup.dump")
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            kinds = dict(
+                connection.execute(
+                    sa.text(
+                        "SELECT relname, relkind FROM pg_class WHERE relname IN ('shipment_events', 'audit_entries')"
+                    )
+                ).all()
+            )
+        assert kinds == {"shipment_events": "p", "audit_entries": "p"}  # still partitioned by month
+        before = counts(url)
+        broken = tmp_path / "broken.dump"
+        broken.write_bytes((tmp_path / "backup.dump").read_bytes()[:4096])  # a backup cut short
+        _flask_fails(["restore", "--yes", str(broken)], url, tmp_path)
+        assert counts(url) == before  # one transaction: nothing dropped
+        engine.dispose()
