@@ -15,7 +15,7 @@ from border_trade.extensions import db
 from border_trade.notifications.models import Webhook, WebhookDelivery
 from border_trade.receipts.links import create_link, token_of
 from border_trade.receipts.models import Receipt
-from border_trade.shipments.models import ShipmentStatus
+from border_trade.shipments.models import EventKind, ShipmentEvent, ShipmentStatus
 from border_trade.types import utcnow
 from tests.factories import MANGO_LINE, get_gate, make_shipment
 
@@ -29,12 +29,25 @@ def crossed_export(live_server):
     with live_server.app.app_context():
         trader = db.session.scalar(sa.select(User).where(User.email == "exporter@demo.test"))
         mango = MANGO_LINE | {"quantity": Decimal("500"), "net_weight_kg": Decimal("500"), "description_km": "ស្វាយស្រស់"}
+        crossed_at = utcnow() - timedelta(hours=2)
         shipment = make_shipment(
             trader.organisation,
             status=ShipmentStatus.CROSSED,
             gate=get_gate("MOC-BAI"),
-            crossed_at=utcnow() - timedelta(hours=2),
+            crossed_at=crossed_at,
             items=[{"description_km": "ត្រសក់ស្រូវ"}, mango],
+        )
+        # its `crossed` event, as the gate records it: the reports' daily figures count crossings by their events
+        db.session.add(
+            ShipmentEvent(
+                shipment=shipment,
+                kind=EventKind.CROSSING,
+                event="crossed",
+                from_status=ShipmentStatus.CLEARED,
+                to_status=ShipmentStatus.CROSSED,
+                occurred_at=crossed_at,
+                gate_id=shipment.gate_id,
+            )
         )
         db.session.add(
             Webhook(organisation_id=trader.organisation_id, url="https://erp.example.test/hook", secret="s" * 48)
