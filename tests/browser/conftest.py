@@ -16,6 +16,7 @@ Fixtures for any journey:
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,3 +167,12 @@ def sign_out():
         return page
 
     return sign_out
+
+
+def eventually(page, expression, seconds=10):
+    """Poll an expression from here: the page's CSP forbids the eval that wait_for_function's polling needs."""
+    deadline = time.monotonic() + seconds
+    while (value := page.evaluate(expression)) is False or value is None:
+        assert time.monotonic() < deadline, expression
+        time.sleep(0.1)
+    return value

@@ -70,7 +70,7 @@ def test_an_inbound_truck_walks_through_the_gate_and_enters_viet_nam(page, live_
     expect(page.locator(f'#column-export li[data-reference="{reference}"]')).to_have_count(0)
     badge = card.locator(".dir-badge")
     expect(badge).to_contain_text("Import")  # the word, not the colour alone
-    assert "rgb(0, 107, 122)" in badge.evaluate("node => getComputedStyle(node).backgroundColor")
+    expect(badge).to_have_css("background-color", "rgb(0, 107, 122)")  # retried: the queue may re-render meanwhile
     expect(card).to_have_attribute("data-allowed", "arrived")
     before = int(page.locator('[data-dir-counter="import:expected_today"]').inner_text())
     assert before >= 1

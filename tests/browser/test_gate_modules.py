@@ -1,11 +1,10 @@
 """The gate tablet's script modules in a real browser: the service worker keeps every one of them, also once the
 sign-in page has emptied its cache, so the page still opens and works when reloaded without a network."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import eventually
 from tests.browser.test_gate_offline import open_gate, record, submitted_shipment, watch_errors
 from tests.crossings.test_gate_assets import JS, precache_list
 
@@ -19,15 +18,6 @@ CACHE_GONE = "caches.keys().then(keys => !keys.includes('border-trade-gate'))"
 
 def precached():
     return set(precache_list((JS / "gate-sw.js").read_text(encoding="utf-8")))
-
-
-def eventually(page, expression, seconds=10):
-    """Poll an expression from here: the page's CSP forbids the eval that wait_for_function's polling needs."""
-    deadline = time.monotonic() + seconds
-    while (value := page.evaluate(expression)) is False or value is None:
-        assert time.monotonic() < deadline, expression
-        time.sleep(0.1)
-    return value
 
 
 def failed_responses(page):
