@@ -3,6 +3,7 @@
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -11,7 +12,16 @@ from border_trade.auth.passwords import hash_password
 from border_trade.extensions import db
 from border_trade.gates.models import Gate, Province
 from border_trade.products.models import OcopGroup, Product
-from border_trade.shipments.models import Currency, Direction, Regime, Shipment, ShipmentItem
+from border_trade.shipments.models import (
+    Currency,
+    Direction,
+    EventKind,
+    Regime,
+    Shipment,
+    ShipmentEvent,
+    ShipmentItem,
+    ShipmentStatus,
+)
 from border_trade.shipments.money import compute_totals, line_value
 from border_trade.shipments.references import next_reference
 
@@ -150,3 +160,34 @@ def make_import(organisation, *, items=None, **overrides):
     )
     values.update(overrides)
     return make_shipment(organisation, items=items or [MANGO_LINE], **values)
+
+
+def make_crossed_shipment(organisation, crossed_at, *, gate="MOC-BAI", dwell_minutes=120, **overrides):
+    """A shipment made by make_shipment (planned 5 days before the crossing unless said otherwise), moved through
+    `arrived`, `cleared` and `crossed` events at the gate, with `arrived_at`/`crossed_at` set as the crossing service
+    sets them (the reports' daily figures count crossings by their events)."""
+    local = ZoneInfo("Asia/Ho_Chi_Minh")
+    overrides.setdefault("planned_crossing_on", crossed_at.astimezone(local).date() - timedelta(days=5))
+    shipment = make_shipment(organisation, gate=get_gate(gate), **overrides)
+    arrived_at = crossed_at - timedelta(minutes=dwell_minutes)
+    for name, at, before, after in (
+        ("arrived", arrived_at, ShipmentStatus.SUBMITTED, ShipmentStatus.AT_GATE),
+        ("cleared", crossed_at - timedelta(minutes=5), ShipmentStatus.AT_GATE, ShipmentStatus.CLEARED),
+        ("crossed", crossed_at, ShipmentStatus.CLEARED, ShipmentStatus.CROSSED),
+    ):
+        shipment.events.append(
+            ShipmentEvent(
+                kind=EventKind.CROSSING,
+                event=name,
+                from_status=before,
+                to_status=after,
+                occurred_at=at,
+                recorded_at=at,
+                gate=shipment.gate,
+            )
+        )
+    shipment.arrived_at = arrived_at
+    shipment.crossed_at = crossed_at
+    shipment.status = ShipmentStatus.CROSSED
+    db.session.commit()
+    return shipment

@@ -26,10 +26,10 @@ from border_trade.extensions import db
 from border_trade.fleet.models import Driver, Vehicle
 from border_trade.products.models import Product
 from border_trade.receipts.links import create_link, token_of
-from border_trade.shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
+from border_trade.shipments.models import Shipment
 from border_trade.types import utcnow
 from tests.browser.conftest import DEMO_LOGINS
-from tests.factories import get_gate, make_shipment
+from tests.factories import make_crossed_shipment
 
 pytestmark = pytest.mark.browser
 
@@ -83,19 +83,7 @@ def role_pages(live_server):
         booking = first(Booking, Booking.organisation_id == org, open_booking)
         someone = first(User, User.role == Role.EXPORTER)
         ago = utcnow() - timedelta(hours=3)
-        own = make_shipment(trader.organisation, status=ShipmentStatus.CROSSED, gate=get_gate(GATE), crossed_at=ago)
-        # its `crossed` event, as the gate records it (the reports' daily figures count crossings by their events)
-        db.session.add(
-            ShipmentEvent(
-                shipment=own,
-                kind=EventKind.CROSSING,
-                event="crossed",
-                from_status=ShipmentStatus.CLEARED,
-                to_status=ShipmentStatus.CROSSED,
-                occurred_at=ago,
-                gate_id=own.gate_id,
-            )
-        )
+        own = make_crossed_shipment(trader.organisation, ago, gate=GATE)
         issued = IssuedPdf(
             shipment_id=own.id,
             kind=PdfKind.COMMERCIAL_INVOICE,

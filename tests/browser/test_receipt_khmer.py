@@ -15,9 +15,8 @@ from border_trade.extensions import db
 from border_trade.notifications.models import Webhook, WebhookDelivery
 from border_trade.receipts.links import create_link, token_of
 from border_trade.receipts.models import Receipt
-from border_trade.shipments.models import EventKind, ShipmentEvent, ShipmentStatus
 from border_trade.types import utcnow
-from tests.factories import MANGO_LINE, get_gate, make_shipment
+from tests.factories import MANGO_LINE, make_crossed_shipment
 
 pytestmark = pytest.mark.browser
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 200 + b"\xff\xd9"
@@ -29,25 +28,10 @@ def crossed_export(live_server):
     with live_server.app.app_context():
         trader = db.session.scalar(sa.select(User).where(User.email == "exporter@demo.test"))
         mango = MANGO_LINE | {"quantity": Decimal("500"), "net_weight_kg": Decimal("500"), "description_km": "ស្វាយស្រស់"}
-        crossed_at = utcnow() - timedelta(hours=2)
-        shipment = make_shipment(
+        shipment = make_crossed_shipment(
             trader.organisation,
-            status=ShipmentStatus.CROSSED,
-            gate=get_gate("MOC-BAI"),
-            crossed_at=crossed_at,
+            utcnow() - timedelta(hours=2),
             items=[{"description_km": "ត្រសក់ស្រូវ"}, mango],
-        )
-        # its `crossed` event, as the gate records it: the reports' daily figures count crossings by their events
-        db.session.add(
-            ShipmentEvent(
-                shipment=shipment,
-                kind=EventKind.CROSSING,
-                event="crossed",
-                from_status=ShipmentStatus.CLEARED,
-                to_status=ShipmentStatus.CROSSED,
-                occurred_at=crossed_at,
-                gate_id=shipment.gate_id,
-            )
         )
         db.session.add(
             Webhook(organisation_id=trader.organisation_id, url="https://erp.example.test/hook", secret="s" * 48)

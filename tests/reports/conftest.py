@@ -1,6 +1,6 @@
 """Crossed shipments with known values, crossing times and rates, for the report tests."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -10,12 +10,15 @@ from border_trade.auth.models import Role
 from border_trade.enums import Direction
 from border_trade.shipments.models import (
     Currency,
-    EventKind,
     ExchangeRate,
-    ShipmentEvent,
-    ShipmentStatus,
 )
-from tests.factories import get_gate, get_province, make_organisation, make_product, make_shipment, make_user
+from tests.factories import (
+    get_province,
+    make_crossed_shipment,
+    make_organisation,
+    make_product,
+    make_user,
+)
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -53,40 +56,9 @@ def other_exporter_org(db):
 
 @pytest.fixture
 def crossed(db):
-    """Return `crossed(organisation, crossed_at, *, gate="MOC-BAI", dwell_minutes=120, **shipment overrides)`.
-
-    The shipment is built by make_shipment (planned 5 days before the crossing unless said otherwise), then
-    moved through `arrived` and `crossed` events at the gate, with `arrived_at`/`crossed_at` set as the
-    crossing service sets them.
-    """
-
-    def make(organisation, crossed_at, *, gate="MOC-BAI", dwell_minutes=120, **overrides):
-        overrides.setdefault("planned_crossing_on", crossed_at.astimezone(LOCAL).date() - timedelta(days=5))
-        shipment = make_shipment(organisation, gate=get_gate(gate), **overrides)
-        arrived_at = crossed_at - timedelta(minutes=dwell_minutes)
-        for name, at, before, after in (
-            ("arrived", arrived_at, ShipmentStatus.SUBMITTED, ShipmentStatus.AT_GATE),
-            ("cleared", crossed_at - timedelta(minutes=5), ShipmentStatus.AT_GATE, ShipmentStatus.CLEARED),
-            ("crossed", crossed_at, ShipmentStatus.CLEARED, ShipmentStatus.CROSSED),
-        ):
-            shipment.events.append(
-                ShipmentEvent(
-                    kind=EventKind.CROSSING,
-                    event=name,
-                    from_status=before,
-                    to_status=after,
-                    occurred_at=at,
-                    recorded_at=at,
-                    gate=shipment.gate,
-                )
-            )
-        shipment.arrived_at = arrived_at
-        shipment.crossed_at = crossed_at
-        shipment.status = ShipmentStatus.CROSSED
-        db.session.commit()
-        return shipment
-
-    return make
+    """Return `crossed(organisation, crossed_at, *, gate="MOC-BAI", dwell_minutes=120, **shipment overrides)`:
+    tests.factories.make_crossed_shipment (arrived, cleared and crossed events at the gate)."""
+    return make_crossed_shipment
 
 
 @pytest.fixture
