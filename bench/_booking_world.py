@@ -14,17 +14,15 @@ import argparse
 import json
 import secrets
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
-GATE = "MOC-BAI"
+from bench._crossing_world import GATE, bench_product
 
 
 def _trader(number, gate, province):
     from border_trade.auth.models import Organisation, OrganisationKind, Role, User
     from border_trade.auth.passwords import hash_password
     from border_trade.extensions import db
-    from border_trade.products.models import OcopGroup, Product
 
     organisation = Organisation(
         name=f"Bench trader {number:02d}", kind=OrganisationKind.EXPORTER, country_code="VN", province=province
@@ -37,16 +35,7 @@ def _trader(number, gate, province):
         locale="vi",
         organisation=organisation,
     )
-    product = Product(
-        organisation=organisation,
-        name_vi="Dưa lưới Tân Châu",
-        name_en="Tan Chau netted melon",
-        hs_code="08071900",
-        ocop_stars=4,
-        ocop_group=OcopGroup.FOOD,
-        unit="KGM",
-        net_weight_per_unit_kg=Decimal("1"),
-    )
+    product = bench_product(organisation)
     db.session.add_all([organisation, user, product])
     db.session.flush()
     return user, product

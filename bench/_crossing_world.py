@@ -22,6 +22,22 @@ from pathlib import Path
 GATE = "MOC-BAI"
 
 
+def bench_product(organisation):
+    """The benchmarks' one product: a 4-star OCOP melon sold by the kilogram (the crossing and the booking worlds)."""
+    from border_trade.products.models import OcopGroup, Product
+
+    return Product(
+        organisation=organisation,
+        name_vi="Dưa lưới Tân Châu",
+        name_en="Tan Chau netted melon",
+        hs_code="08071900",
+        ocop_stars=4,
+        ocop_group=OcopGroup.FOOD,
+        unit="KGM",
+        net_weight_per_unit_kg=Decimal("1"),
+    )
+
+
 def seed_crossing_world(shipments, booked=0):
     """Load the reference data, then add an exporter with one product, an officer of GATE with an API token,
     `shipments` submitted shipments leaving through GATE today and `booked` more with a booking each (inside an app
@@ -33,7 +49,6 @@ def seed_crossing_world(shipments, booked=0):
     from border_trade.auth.tokens import new_token
     from border_trade.extensions import db
     from border_trade.gates.models import Gate, Province
-    from border_trade.products.models import OcopGroup, Product
     from border_trade.seed.reference import load_reference
     from border_trade.seed.world import LOCAL, submitted_shipments
 
@@ -60,16 +75,7 @@ def seed_crossing_world(shipments, booked=0):
         locale="vi",
         gates=[gate],
     )
-    product = Product(
-        organisation=organisation,
-        name_vi="Dưa lưới Tân Châu",
-        name_en="Tan Chau netted melon",
-        hs_code="08071900",
-        ocop_stars=4,
-        ocop_group=OcopGroup.FOOD,
-        unit="KGM",
-        net_weight_per_unit_kg=Decimal("1"),
-    )
+    product = bench_product(organisation)
     db.session.add_all([organisation, exporter, officer, product])
     db.session.flush()
     token, _record = new_token(officer, name="bench")
