@@ -97,3 +97,72 @@ class FoldState(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     watermark: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     folded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class GoodsDayFigure(db.Model):
+    """The additive measures of the goods lines that crossed on one local day with the same goods key.
+
+    The key adds the line's product (NULL: none), HS code and unit to `report_daily`'s. A product's group, stars
+    and province and an HS code's chapter and group are read from the catalogue when the report runs, as the
+    goods lines' reading does. `shipments`, `missing` and `trips` are distinct counts within the key: a shipment
+    (or a plate) in several keys of a day is listed in `report_goods_shared_shipments` (`report_goods_shared_trips`).
+    `value_usd_allotted`: the lines' USD values with each shipment's rounding remainder on its largest line (the
+    monthly border-trade report's goods rows).
+    """
+
+    __tablename__ = "report_goods_daily"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(index=True)
+    gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"))
+    direction: Mapped[str] = mapped_column(sa.String(10))
+    regime: Mapped[str] = mapped_column(sa.String(32))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"))
+    hs_code: Mapped[str] = mapped_column(sa.String(8))
+    unit: Mapped[str] = mapped_column(sa.String(10))
+    shipments: Mapped[int]
+    trips: Mapped[int]
+    quantity: Mapped[Decimal] = mapped_column(Weight)
+    gross_weight_kg: Mapped[Decimal] = mapped_column(Weight)
+    net_weight_kg: Mapped[Decimal] = mapped_column(Weight)
+    value_vnd: Mapped[Decimal] = mapped_column(Money)
+    value_usd: Mapped[Decimal] = mapped_column(Money)
+    value_usd_allotted: Mapped[Decimal] = mapped_column(Money)
+    missing: Mapped[int]
+
+
+class SharedGoodsShipment(db.Model):
+    """A shipment whose goods lines fall in more than one goods key of its day: one row per key it is in."""
+
+    __tablename__ = "report_goods_shared_shipments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(index=True)
+    gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"))
+    direction: Mapped[str] = mapped_column(sa.String(10))
+    regime: Mapped[str] = mapped_column(sa.String(32))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"))
+    hs_code: Mapped[str] = mapped_column(sa.String(8))
+    unit: Mapped[str] = mapped_column(sa.String(10))
+    shipment_id: Mapped[int]
+    plate: Mapped[str | None] = mapped_column(sa.String(20))  # NULL: a trip of its own in each key
+    missing: Mapped[bool]  # no exchange rate for the day: counted in `missing`, not in the values
+
+
+class SharedGoodsTrip(db.Model):
+    """A plate that crossed at a gate on a day in more than one goods key: one row per key it is in."""
+
+    __tablename__ = "report_goods_shared_trips"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(index=True)
+    gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"))
+    direction: Mapped[str] = mapped_column(sa.String(10))
+    regime: Mapped[str] = mapped_column(sa.String(32))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"))
+    hs_code: Mapped[str] = mapped_column(sa.String(8))
+    unit: Mapped[str] = mapped_column(sa.String(10))
+    plate: Mapped[str] = mapped_column(sa.String(20))

@@ -19,7 +19,16 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...types import utcnow
-from ..models import DailyFigure, FoldedDay, FoldState, GateDayFigure, SharedTrip
+from ..models import (
+    DailyFigure,
+    FoldedDay,
+    FoldState,
+    GateDayFigure,
+    GoodsDayFigure,
+    SharedGoodsShipment,
+    SharedGoodsTrip,
+    SharedTrip,
+)
 from ..queries.daily import (
     compute_days,
     days_of_events_after,
@@ -28,6 +37,7 @@ from ..queries.daily import (
     t_events,
     unfolded_days,
 )
+from ..queries.goods_daily import compute_goods_days, goods_rows, stored_goods_days
 
 FOLD_MARGIN = timedelta(minutes=5)
 
@@ -61,13 +71,13 @@ def fold(now=None, *, days=None):
         safe = None
     days = set(days)
     for batch in _batches(days):  # a month at a time: a first fold over years never holds them all in memory
-        _replace(batch, compute_days(batch), now)
+        _replace(batch, compute_days(batch), compute_goods_days(batch), now)
     if safe is not None and safe > mark:
         state.watermark = safe
     state.folded_at = now
     if len(days) > ANALYZE_AFTER_DAYS and db.session.get_bind().dialect.name == "postgresql":
         # a first fold fills the tables at once: the planner needs their statistics before autovacuum's
-        db.session.execute(sa.text("ANALYZE report_daily, report_daily_trips, report_shared_trips, report_folded_days"))
+        db.session.execute(sa.text(f"ANALYZE {', '.join(TABLES)}"))
     db.session.commit()
     return len(days)
 
@@ -81,10 +91,15 @@ def refresh_daily_figures(day, now=None):
     return fold(now, days={day - timedelta(days=n) for n in range(4)})
 
 
-def _replace(days, figures, now):
+MODELS = (DailyFigure, GateDayFigure, SharedTrip, FoldedDay, GoodsDayFigure, SharedGoodsShipment, SharedGoodsTrip)
+
+TABLES = tuple(model.__tablename__ for model in MODELS)
+
+
+def _replace(days, figures, goods, now):
     ordered = sorted(days)
     for chunk in (ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)):
-        for model in (DailyFigure, GateDayFigure, SharedTrip, FoldedDay):
+        for model in MODELS:
             db.session.execute(sa.delete(model).where(model.day.in_(chunk)))
     keys = ("day", "gate_id", "direction", "regime", "organisation_id")
     rows = [dict(zip(keys, key, strict=True)) | measures for key, measures in figures.rows.items()]
@@ -93,6 +108,10 @@ def _replace(days, figures, now):
     shared_keys = ("day", "gate_id", "plate", "direction", "regime", "organisation_id")
     _insert(SharedTrip, [dict(zip(shared_keys, row, strict=True)) for row in figures.shared])
     _insert(FoldedDay, [{"day": d, "usd": u, "khr": k, "folded_at": now} for d, (u, k) in figures.rates.items()])
+    rows, shipments, trips = goods_rows(goods)
+    _insert(GoodsDayFigure, rows)
+    _insert(SharedGoodsShipment, shipments)
+    _insert(SharedGoodsTrip, trips)
 
 
 def _insert(model, rows):
@@ -111,6 +130,7 @@ def verify(first_day, last_day):
     differences = []
     for batch in _batches(days):
         differences += _compare(stored_days(batch), compute_days(batch))
+        differences += _compare_goods(stored_goods_days(batch), compute_goods_days(batch))
     db.session.rollback()
     return differences, unfolded
 
@@ -132,4 +152,18 @@ def _compare(stored, fresh):
                 differences.append((table, key, a.get(key), b.get(key)))
     for key in sorted(stored.shared ^ fresh.shared, key=repr):
         differences.append(("report_shared_trips", key, key in stored.shared, key in fresh.shared))
+    return differences
+
+
+def _compare_goods(stored, fresh):
+    differences = []
+    for key in sorted(set(stored.rows) | set(fresh.rows), key=repr):
+        if stored.rows.get(key) != fresh.rows.get(key):
+            differences.append(("report_goods_daily", key, stored.rows.get(key), fresh.rows.get(key)))
+    for table, a, b in (
+        ("report_goods_shared_shipments", stored.shipments, fresh.shipments),
+        ("report_goods_shared_trips", stored.trips, fresh.trips),
+    ):
+        for key in sorted(a ^ b, key=repr):
+            differences.append((table, key, key in a, key in b))
     return differences
