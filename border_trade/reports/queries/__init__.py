@@ -14,7 +14,7 @@ from .base import (
 )
 from .dwell import DWELL_BUCKETS, DwellStats, dwell, dwell_histogram, dwell_split, percentile
 from .figures import missing_rates, volume
-from .goods import GoodsFact, goods_lines
+from .goods import TradeGoods, TradeKey, trade_goods
 from .release import truck_days
 from .volume import live_missing_rates, live_volume
 
@@ -29,17 +29,18 @@ __all__ = [
     "Aggregate",
     "Criteria",
     "DwellStats",
-    "GoodsFact",
+    "TradeGoods",
+    "TradeKey",
     "dwell",
     "dwell_histogram",
     "dwell_split",
     "gates_of_territory",
-    "goods_lines",
     "live_missing_rates",
     "live_volume",
     "missing_rates",
     "percentile",
     "territory_ids",
+    "trade_goods",
     "truck_days",
     "volume",
 ]

@@ -1,85 +1,82 @@
-"""Goods lines of crossed shipments, one row each, for the department's monthly report (headings I–V).
+"""Goods of crossed shipments per gate, regime, direction, trader, HS code and unit, for the department's monthly
+report (headings I–V).
 
-Each row carries its shipment's keys (gate, regime, direction, organisation), the line's HS code, unit and
-quantity, and two conversions at the crossing day's rates: the line's own value and its shipment's whole value
-(as `/reports/volume` converts it). The service sums the shipments' values for the totals, so these equal
-the volume report's, and gives each shipment's rounding remainder to its largest line, so the goods rows add
-up to the totals to the cent.
+Each row sums the goods lines of its key: quantity, shipments and shipments without a rate (distinct counts within
+the key), and the lines' USD values at the crossing day's rates with each shipment's rounding remainder (between
+its lines' conversions and its own, as `/reports/volume` converts it) on its largest line, so the goods rows add up
+to the totals to the cent. The folded days are read from the daily goods figures, the others from the goods lines
+(computed as the fold does). A shipment in several keys is listed in `shared` once per key, so a coarser tally
+takes off the keys it was counted in more than once.
 """
 
-from dataclasses import dataclass
+from collections import namedtuple
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from ...extensions import db
-from .base import converted, dialect_name, local_day, rates_by_day, raw, t_items, t_shipments, tune_for_reports
+from .base import tune_for_reports
+from .daily import unfolded_days
+from .figure_sql import count, where
+from .goods_daily import compute_goods_days, t_goods, t_goods_shipments
+
+TradeKey = namedtuple("TradeKey", "gate_id regime direction organisation_id hs_code unit")
 
 
-@dataclass(frozen=True)
-class GoodsFact:
-    shipment_id: int
-    organisation_id: int
-    gate_id: int
-    regime: str
-    direction: str
-    hs_code: str
-    unit: str
-    quantity: Decimal
-    line_usd: Decimal | None  # None: no exchange rate for the crossing day
-    shipment_usd: Decimal | None
+@dataclass
+class TradeGoods:
+    """{TradeKey: {quantity, value_usd, shipments, missing}}, and [(TradeKey, shipment id, missing)]."""
+
+    rows: dict = field(default_factory=dict)
+    shared: list = field(default_factory=list)
+
+    def add(self, key, quantity, value_usd, shipments, missing):
+        row = self.rows.setdefault(key, {"quantity": Decimal("0.000"), "value_usd": Decimal("0.00")})
+        row["quantity"] += quantity
+        row["value_usd"] += value_usd
+        row["shipments"] = row.get("shipments", 0) + shipments
+        row["missing"] = row.get("missing", 0) + missing
 
 
-def goods_lines(criteria):
-    """Return a GoodsFact for every goods line of the shipments that crossed in `criteria`'s days and gates."""
-    dialect = dialect_name()
+def trade_goods(criteria):
+    """Return the TradeGoods of the shipments that crossed in `criteria`'s days and gates (and direction)."""
     tune_for_reports()
-    s, i = t_shipments, t_items
-    day = local_day(s.c.crossed_at, dialect)
-    rates = rates_by_day(criteria.start, criteria.end, dialect)
-    _line_vnd, line_usd = converted(i.c.value, s.c.currency, rates, dialect)
-    _vnd, shipment_usd = converted(s.c.value, s.c.currency, rates, dialect)
-    first, after = criteria.utc_bounds()
-    query = (
-        sa.select(
-            s.c.id,
-            s.c.organisation_id,
-            s.c.gate_id,
-            raw(s.c.regime),
-            raw(s.c.direction),
-            i.c.hs_code,
-            i.c.unit,
-            i.c.quantity,
-            raw(line_usd),
-            raw(shipment_usd),
-        )
-        .select_from(s.join(rates, rates.c.day == day).join(i, i.c.shipment_id == s.c.id))
-        .where(s.c.crossed_at >= first, s.c.crossed_at < after)
-        .order_by(s.c.id, i.c.position)
-    )
-    if criteria.gate_ids is not None:
-        query = query.where(s.c.gate_id.in_(sorted(criteria.gate_ids)) if criteria.gate_ids else sa.false())
-    if criteria.direction:
-        query = query.where(s.c.direction == criteria.direction)
-    return [
-        GoodsFact(
-            shipment_id=row[0],
-            organisation_id=row[1],
-            gate_id=row[2],
-            regime=row[3],
-            direction=row[4],
-            hs_code=row[5],
-            unit=row[6],
-            quantity=row[7],
-            line_usd=None if row[8] is None else _scaled(row[8], 2, dialect),
-            shipment_usd=None if row[9] is None else _scaled(row[9], 2, dialect),
-        )
-        for row in db.session.execute(query)
+    unfolded = unfolded_days(criteria.start, criteria.end)
+    goods = _from_figures(criteria, unfolded)
+    if unfolded:
+        live = compute_goods_days(unfolded, source="shipments", gate_ids=criteria.gate_ids)
+        for key, measures in live.rows.items():
+            if not criteria.direction or key[2] == criteria.direction:
+                goods.add(_trade_key(*key[1:]), *(measures[name] for name in MEASURES))
+        for *key, shipment_id, _plate, missing in live.shipments:
+            if not criteria.direction or key[2] == criteria.direction:
+                goods.shared.append((_trade_key(*key[1:]), shipment_id, missing))
+    return goods
+
+
+MEASURES = ("quantity", "value_usd_allotted", "shipments", "missing")
+
+
+def _trade_key(gate_id, direction, regime, organisation_id, _product_id, hs_code, unit):
+    return TradeKey(gate_id, regime, direction, organisation_id, hs_code, unit)
+
+
+def _from_figures(criteria, unfolded):
+    g, s = t_goods, t_goods_shipments
+    goods = TradeGoods()
+    keys = [g.c[name] for name in TradeKey._fields]
+    sums = [
+        sa.type_coerce(sa.func.sum(g.c.quantity), g.c.quantity.type),
+        sa.type_coerce(sa.func.sum(g.c.value_usd_allotted), g.c.value_usd_allotted.type),
+        count(g.c.shipments),
+        count(g.c.missing),
     ]
-
-
-def _scaled(value, places, dialect):
-    """SQLite hands back money in integer cents, PostgreSQL decimals."""
-    if dialect == "postgresql":
-        return Decimal(value).quantize(Decimal(1).scaleb(-places))
-    return Decimal(int(value)).scaleb(-places)
+    query = where(sa.select(*keys, *sums), g, criteria, unfolded).group_by(*keys)
+    for row in db.session.execute(query):
+        quantity, value_usd, shipments, missing = row[len(keys) :]
+        goods.add(TradeKey(*row[: len(keys)]), quantity, value_usd, int(shipments), int(missing))
+    shared = sa.select(*(s.c[name] for name in TradeKey._fields), s.c.shipment_id, s.c.missing)
+    for row in db.session.execute(where(shared, s, criteria, unfolded)):
+        goods.shared.append((TradeKey(*row[: len(keys)]), row.shipment_id, bool(row.missing)))
+    return goods

@@ -6,6 +6,7 @@ equal the volume report's OCOP rows. The origin is the product's province, as re
 followed through the 2025 mergers to the province that holds it today (`province_as=current`).
 """
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -24,6 +25,9 @@ from .base import (
     t_shipments,
     tune_for_reports,
 )
+from .daily import unfolded_days
+from .figure_sql import count, grouped, money, only, where
+from .goods_daily import t_goods, t_goods_shipments
 
 OCOP_DIMENSIONS = ("origin_province", "ocop_stars", "product", "gate")
 
@@ -79,6 +83,8 @@ def _facts(criteria, province_as, origin_ids, gate_origin_ids):
         query = query.where(origin.in_(sorted(origin_ids)) if origin_ids else sa.false())
     if gate_origin_ids is not None:
         query = query.where(s.c.gate_id.in_(sorted(gate_origin_ids)) if gate_origin_ids else sa.false())
+    if criteria.days is not None:
+        query = query.where(day.in_(sorted(criteria.days)) if criteria.days else sa.false())
     return query.subquery("ocop_facts"), dialect
 
 
@@ -90,45 +96,111 @@ def _usd(value, dialect):
     return Decimal(int(value)).scaleb(-2)
 
 
+@dataclass
+class _Part:
+    """OCOP figures of some days: {keys: [shipments, value_usd]}, {keys: products}, and the same for the totals."""
+
+    rows: dict = field(default_factory=dict)
+    products: dict = field(default_factory=dict)
+    totals: list = field(default_factory=lambda: [0, Decimal("0.00")])
+    exported: set = field(default_factory=set)
+
+    def add(self, other):
+        for key, (shipments, usd) in other.rows.items():
+            row = self.rows.setdefault(key, [0, Decimal("0.00")])
+            row[0], row[1] = row[0] + shipments, row[1] + usd
+        for key, products in other.products.items():
+            self.products.setdefault(key, set()).update(products)
+        self.totals = [self.totals[0] + other.totals[0], self.totals[1] + other.totals[1]]
+        self.exported |= other.exported
+        return self
+
+
 def ocop_lines(criteria, group_by, *, province_as="current", origin_ids=None, gate_ids_also=None):
     """Return ([(keys, shipments, value_usd, products)], totals (shipments, value_usd, products), exported ids).
 
     `origin_ids`: only products from these provinces (ids as `province_as` reads them; None: every origin);
     `gate_ids_also`: a further set of gates to keep (the linkage group's), on top of the criteria's scope.
+    The folded days are read from the daily goods figures, the others from the goods lines.
     """
     tune_for_reports()
-    facts, dialect = _facts(criteria, province_as, origin_ids, gate_ids_also)
-    f = facts.c
-    measures = [
-        sa.func.count(sa.distinct(f.shipment_id)).label("shipments"),
-        sa.func.sum(f.usd).label("usd"),
-        sa.func.count(sa.distinct(f.product)).label("products"),
-    ]
-    keys = [f[name] for name in group_by]
-    rows = []
-    total = None
-    n = len(keys)
-    if keys and dialect == "postgresql":
-        # one pass over the goods lines for the rows and the totals (the home page asks for both; #19)
-        query = sa.select(*keys, *measures, sa.func.grouping(*keys).label("is_total")).group_by(
-            sa.func.grouping_sets(sa.tuple_(*keys), sa.text("()"))
-        )
-        for row in db.session.execute(query):
-            if row.is_total:
-                total = row
-            else:
-                rows.append((tuple(row[:n]), row.shipments, _usd(row.usd, dialect), row.products))
-    elif keys:
-        for row in db.session.execute(sa.select(*keys, *measures).group_by(*keys)):
-            rows.append((tuple(row[:n]), row.shipments, _usd(row.usd, dialect), row.products))
-    if total is None:
-        total = db.session.execute(sa.select(*measures)).one()
-    if "product" in group_by:  # the rows name every product exported already
-        exported = {keys_[group_by.index("product")] for keys_, *_measures in rows}
+    group_by = tuple(group_by)
+    filters = (group_by, province_as, origin_ids, gate_ids_also)
+    if criteria.days is not None:
+        part = _live(criteria, *filters)
     else:
-        exported = set(db.session.scalars(sa.select(f.product).distinct()))
-    exported.discard(None)
-    return rows, (total.shipments, _usd(total.usd, dialect), total.products), exported
+        unfolded = unfolded_days(criteria.start, criteria.end)
+        part = _from_figures(criteria, unfolded, *filters)
+        if unfolded:
+            part.add(_live(only(criteria, unfolded), *filters))
+    rows = [(key, shipments, usd, len(part.products.get(key, ()))) for key, (shipments, usd) in part.rows.items()]
+    rows.sort(key=lambda row: repr(row[0]))
+    exported = part.exported - {None}
+    return rows, (part.totals[0], part.totals[1], len(exported)), exported
+
+
+def _grouped_part(measures_query, pairs_query, keys, amount):
+    part = _Part()
+    n = len(keys)
+    if keys:
+        for row in db.session.execute(measures_query.add_columns(*keys).group_by(*keys)):
+            part.rows[tuple(row[-n:])] = [int(row.shipments or 0), amount(row.usd)]
+    totals = db.session.execute(measures_query).one()
+    part.totals = [int(totals.shipments or 0), amount(totals.usd)]
+    for row in db.session.execute(pairs_query.distinct()):
+        part.products.setdefault(tuple(row[:n]), set()).add(row[-1])
+        part.exported.add(row[-1])
+    return part
+
+
+def _live(criteria, group_by, province_as, origin_ids, gate_origin_ids):
+    facts, dialect = _facts(criteria, province_as, origin_ids, gate_origin_ids)
+    f = facts.c
+    keys = [f[name] for name in group_by]
+    measures = sa.select(sa.func.count(sa.distinct(f.shipment_id)).label("shipments"), sa.func.sum(f.usd).label("usd"))
+    return _grouped_part(measures, sa.select(*keys, f.product), keys, lambda value: _usd(value, dialect))
+
+
+def _from_figures(criteria, unfolded, group_by, province_as, origin_ids, gate_origin_ids):
+    """Sum the OCOP exports of the folded days from the goods figures; shipments in several keys counted once."""
+    g, s = t_goods, t_goods_shipments
+    origin = _origin(province_as)
+    filters = (criteria, unfolded, origin, origin_ids, gate_origin_ids)
+    measures = sa.select(count(g.c.shipments).label("shipments"), money(g.c.value_usd).label("usd"))
+    keys = _figure_keys(g, group_by, origin)
+    pairs = sa.select(*keys, g.c.product_id)
+    part = _grouped_part(_kept(measures, g, *filters), _kept(pairs, g, *filters), keys, _amount)
+    twice = (sa.func.count() - sa.func.count(sa.distinct(s.c.shipment_id))).label("twice")
+    rows, totals = grouped(_kept(sa.select(twice), s, *filters), _figure_keys(s, group_by, origin))
+    for key, row in rows.items():
+        part.rows[key][0] -= int(row.twice or 0)
+    part.totals[0] -= int(totals.twice or 0)
+    return part
+
+
+def _figure_keys(table, group_by, origin):
+    columns = {
+        "origin_province": origin,
+        "ocop_stars": t_products.c.ocop_stars,
+        "product": table.c.product_id,
+        "gate": table.c.gate_id,
+    }
+    return [raw(columns[name]) for name in group_by]
+
+
+def _kept(query, table, criteria, unfolded, origin, origin_ids, gate_origin_ids):
+    """A query over a goods table kept to the folded days, the criteria, OCOP products and the origins and gates."""
+    query = query.select_from(table.join(t_products, t_products.c.id == table.c.product_id))
+    query = where(query, table, criteria, unfolded).where(t_products.c.ocop_stars.is_not(None))
+    if origin_ids is not None:
+        query = query.where(origin.in_(sorted(origin_ids)) if origin_ids else sa.false())
+    if gate_origin_ids is not None:
+        query = query.where(table.c.gate_id.in_(sorted(gate_origin_ids)) if gate_origin_ids else sa.false())
+    return query
+
+
+def _amount(value):
+    return (value if value is not None else Decimal(0)).quantize(Decimal("0.01"))
 
 
 def registered_ocop_products(origin_ids, province_as="current"):

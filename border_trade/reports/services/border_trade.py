@@ -8,6 +8,7 @@ rounding remainder between its lines' conversions and its own goes to its larges
 up to the totals, which equal `/reports/volume` for the same month and province.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,22 +34,13 @@ KEY_PRODUCTS = 10
 
 @dataclass
 class Tally:
-    """Quantities (when one unit), values, shipments and enterprises of a set of goods lines."""
+    """Quantities (when one unit), values, shipments and enterprises of a set of goods rows."""
 
     quantity: Decimal = Decimal("0.000")
     value_usd: Decimal = Decimal("0.00")
-    shipments: set = field(default_factory=set)
+    shipments: int = 0
     organisations: set = field(default_factory=set)
-    missing: set = field(default_factory=set)  # shipments without an exchange rate (values left out)
-
-    def add(self, fact, value):
-        self.quantity += fact.quantity
-        self.shipments.add(fact.shipment_id)
-        self.organisations.add(fact.organisation_id)
-        if value is None:
-            self.missing.add(fact.shipment_id)
-        else:
-            self.value_usd += value
+    missing: int = 0  # shipments without an exchange rate (values left out)
 
     @property
     def enterprises(self):
@@ -131,13 +123,12 @@ def border_trade_report(user, *, province=None, month):
     place = resolve_report_province(user, province)
     first, last = month_bounds(month)
     gate_ids = scope_gate_ids(user, province=place.code)
-    facts = queries.goods_lines(Criteria(start=first, end=last, gate_ids=gate_ids))
-    pairs = list(zip(facts, _line_values(facts), strict=True))
+    goods = queries.trade_goods(Criteria(start=first, end=last, gate_ids=gate_ids))
     gates = {g.id: g for g in db.session.scalars(sa.select(Gate).where(Gate.id.in_(gate_ids or set())))}
-    names = _hs_names({fact.hs_code for fact in facts})
-    crossed = sorted({fact.gate_id for fact in facts}, key=lambda gate_id: gates[gate_id].code)
-    sections = [_section(None, pairs, names)]
-    sections += [_section(gates[gate_id], [p for p in pairs if p[0].gate_id == gate_id], names) for gate_id in crossed]
+    names = _hs_names({key.hs_code for key in goods.rows})
+    crossed = sorted({key.gate_id for key in goods.rows}, key=lambda gate_id: gates[gate_id].code)
+    sections = [_section(None, goods, names)]
+    sections += [_section(gates[gate_id], _of_gate(goods, gate_id), names) for gate_id in crossed]
     volume = volume_report(user, start=first, end=last, group_by=(), province=place.code)
     return BorderTradeReport(
         province_code=place.code,
@@ -145,28 +136,37 @@ def border_trade_report(user, *, province=None, month):
         month=first,
         end=last,
         sections=sections,
-        key_products=_key_products(pairs, names),
+        key_products=_key_products(goods, names),
         idle_gates=sorted(g.code for g in gates.values() if g.id not in set(crossed)),
         volume_totals=volume.totals,
         missing_rates=[(m["date"], m["currency"]) for m in volume.missing_rates],
     )
 
 
-def _line_values(facts):
-    """Return each line's USD value (None without a rate), the shipment's rounding remainder on its largest line."""
-    values = [fact.line_usd for fact in facts]
-    by_shipment = {}
-    for index, fact in enumerate(facts):
-        by_shipment.setdefault(fact.shipment_id, []).append(index)
-    for indexes in by_shipment.values():
-        shipment_usd = facts[indexes[0]].shipment_usd
-        if shipment_usd is None or any(values[i] is None for i in indexes):
-            continue
-        remainder = shipment_usd - sum(values[i] for i in indexes)
-        if remainder:
-            largest = max(indexes, key=lambda i: (values[i], -i))
-            values[largest] += remainder
-    return values
+def _of_gate(goods, gate_id):
+    return queries.TradeGoods(
+        rows={key: row for key, row in goods.rows.items() if key.gate_id == gate_id},
+        shared=[entry for entry in goods.shared if entry[0].gate_id == gate_id],
+    )
+
+
+def _tallies(goods, by):
+    """Return {by(key): Tally} over the goods rows; a shipment in several keys of one tally counts once."""
+    tallies = {}
+    for key, row in goods.rows.items():
+        tally = tallies.setdefault(by(key), Tally())
+        tally.quantity += row["quantity"]
+        tally.value_usd += row["value_usd"]
+        tally.shipments += row["shipments"]
+        tally.missing += row["missing"]
+        tally.organisations.add(key.organisation_id)
+    seen = Counter((by(key), shipment_id) for key, shipment_id, _missing in goods.shared)
+    lacking = Counter((by(key), shipment_id) for key, shipment_id, missing in goods.shared if missing)
+    for (group, _shipment_id), times in seen.items():
+        tallies[group].shipments -= times - 1
+    for (group, _shipment_id), times in lacking.items():
+        tallies[group].missing -= times - 1
+    return tallies
 
 
 def _hs_names(codes):
@@ -174,38 +174,37 @@ def _hs_names(codes):
     return {row.code: {"vi": row.name_vi, "km": row.name_km, "en": row.name_en} for row in rows}
 
 
-def _goods_rows(pairs, names):
-    """Return goods rows (per HS code and unit) from (fact, value) pairs, largest value first."""
-    tallies = {}
-    for fact, value in pairs:
-        tallies.setdefault((fact.hs_code, fact.unit), Tally()).add(fact, value)
+def _goods_rows(tallies, names):
+    """Return goods rows from {(hs code, unit): Tally}, largest value first."""
     rows = [GoodsRow(code, names.get(code, {}), unit, tally) for (code, unit), tally in tallies.items()]
     rows.sort(key=lambda row: (-row.tally.value_usd, row.hs_code, row.unit))
     return rows
 
 
-def _tally(pairs):
-    tally = Tally()
-    for fact, value in pairs:
-        tally.add(fact, value)
-    return tally
-
-
-def _section(gate, pairs, names):
-    """Return one section from the (fact, value) pairs of its goods lines."""
+def _section(gate, goods, names):
+    """Return one section from the goods rows of its gates."""
+    goods_rows = _tallies(goods, lambda k: (k.regime, k.direction, k.hs_code, k.unit))
+    blocks = _tallies(goods, lambda k: (k.regime, k.direction))
+    regimes = _tallies(goods, lambda k: k.regime)
+    directions = _tallies(goods, lambda k: k.direction)
     headings = []
     for regime in Regime:
-        blocks = []
+        rows = []
         for direction in Direction:
-            chosen = [(f, v) for f, v in pairs if f.regime == regime.value and f.direction == direction.value]
-            blocks.append(Block(direction, _goods_rows(chosen, names), _tally(chosen)))
-        headings.append(Heading(regime, blocks, _tally([(f, v) for f, v in pairs if f.regime == regime.value])))
+            chosen = {
+                (code, unit): tally
+                for (r, d, code, unit), tally in goods_rows.items()
+                if r == regime.value and d == direction.value
+            }
+            tally = blocks.get((regime.value, direction.value), Tally())
+            rows.append(Block(direction, _goods_rows(chosen, names), tally))
+        headings.append(Heading(regime, rows, regimes.get(regime.value, Tally())))
     return Section(
         gate=_gate_dict(gate) if gate is not None else None,
         headings=headings,
-        tally=_tally(pairs),
-        export=_tally([(f, v) for f, v in pairs if f.direction == Direction.EXPORT.value]),
-        imports=_tally([(f, v) for f, v in pairs if f.direction == Direction.IMPORT.value]),
+        tally=_tallies(goods, lambda k: None).get(None, Tally()),
+        export=directions.get(Direction.EXPORT.value, Tally()),
+        imports=directions.get(Direction.IMPORT.value, Tally()),
     )
 
 
@@ -219,12 +218,14 @@ def _gate_dict(gate):
     }
 
 
-def _key_products(pairs, names):
+def _key_products(goods, names):
     """Return the goods with the highest value in each direction (all gates, all regimes), with their share."""
     result = {}
+    by_goods = _tallies(goods, lambda k: (k.direction, k.hs_code, k.unit))
+    directions = _tallies(goods, lambda k: k.direction)
     for direction in Direction:
-        chosen = [(f, v) for f, v in pairs if f.direction == direction.value]
-        total = sum((v for _f, v in chosen if v is not None), Decimal("0.00"))
+        total = directions.get(direction.value, Tally()).value_usd
+        chosen = {(code, unit): tally for (d, code, unit), tally in by_goods.items() if d == direction.value}
         rows = _goods_rows(chosen, names)[:KEY_PRODUCTS]
         for row in rows:
             row.share_pct = (row.tally.value_usd * 100 / total).quantize(Decimal("0.1")) if total else None
