@@ -68,7 +68,9 @@ def assert_report_equal(criteria, group_by):
     assert queries.missing_rates(criteria) == queries.live_missing_rates(criteria)
 
 
-def record(db, organisation, day, *, gate, plate, hour, currency, regime, direction, outcome, recorded_late):
+def record(
+    db, organisation, day, *, gate, plate, hour, currency, regime, direction, outcome, recorded_late, items=None
+):
     """A truck through the gate: crossed or returned, its events recorded on time or late (synced later)."""
     at = local(day.year, day.month, day.day, hour, 30)
     shipment = make_shipment(
@@ -79,7 +81,7 @@ def record(db, organisation, day, *, gate, plate, hour, currency, regime, direct
         regime=regime,
         direction=direction,
         planned_crossing_on=day,
-        items=[{"unit_price": Decimal("9.50") if currency != Currency.VND else Decimal("237500")}],
+        items=items or [{"unit_price": Decimal("9.50") if currency != Currency.VND else Decimal("237500")}],
         **(
             {"consignee_name": None, "consignor_name": "Kampong Cham Agro", "consignor_country": "KH"}
             if direction == Direction.IMPORT

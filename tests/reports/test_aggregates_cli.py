@@ -1,13 +1,14 @@
 """`flask reports fold` and `flask reports verify` (issue 20): a clear diff and exit 1 when the figures disagree;
 the watermark stays below events recorded within the margin; a late event's day is read from the shipments."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from border_trade.reports import queries
-from border_trade.reports.models import DailyFigure
+from border_trade.reports.models import DailyFigure, GoodsDayFigure, SharedGoodsShipment
 from border_trade.reports.queries import Criteria
 from border_trade.reports.queries.daily import unfolded_days, watermark
 from border_trade.reports.services.fold import FOLD_MARGIN, fold, verify
@@ -105,3 +106,31 @@ def test_the_nightly_job_folds_the_last_days_again_whatever_the_watermark(db, fl
     assert verify(date(2025, 3, 10), date(2025, 3, 10))[0]
     jobs.nightly_cleanup(local(2025, 3, 13, 1, 30))  # yesterday and the three days before: 9 to 12 March
     assert verify(date(2025, 3, 10), date(2025, 3, 10)) == ([], set())
+
+
+def test_verify_reports_a_tampered_goods_figure_and_a_lost_shared_shipment(
+    db, runner, flat_rates, crossed, exporter_org
+):
+    lines = [{"hs_code": "08071900"}, {"hs_code": "08045021", "description_vi": "Xoài tươi"}]
+    crossed(exporter_org, local(2025, 3, 10), vehicle_plate="70H-111.11", items=lines)
+    fold(utcnow())
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(GoodsDayFigure)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SharedGoodsShipment)) == 2  # one per key
+    assert runner.invoke(args=["reports", "verify", "--from", "2025-03-10"]).exit_code == 0
+
+    tampered = sa.update(GoodsDayFigure).where(GoodsDayFigure.hs_code == "08045021").values(quantity=Decimal("401"))
+    db.session.execute(tampered)
+    db.session.execute(sa.delete(SharedGoodsShipment).where(SharedGoodsShipment.hs_code == "08071900"))
+    db.session.commit()
+    result = runner.invoke(args=["reports", "verify", "--from", "2025-03-10"])
+    assert result.exit_code == 1
+    assert "report_goods_daily (2025-03-10, " in result.output and "08045021, KGM)" in result.output
+    assert "quantity: 401.000" in result.output and "quantity: 400.000" in result.output
+    assert "report_goods_shared_shipments (2025-03-10, " in result.output
+    assert "stored False, from the events True" in result.output
+    assert "2 differences" in result.output
+    # the reports would count the shipment twice in a row holding both lines: the fold puts it right
+    runner.invoke(args=["reports", "fold", "--from", "2025-03-10", "--to", "2025-03-10"])
+    assert runner.invoke(args=["reports", "verify", "--from", "2025-03-10"]).exit_code == 0
+    _rows, totals = queries.volume(replace(MARCH, hs_chapter="08"), ())
+    assert (totals.shipments, totals.trucks) == (1, 1)
