@@ -87,11 +87,25 @@ def where(query, table, criteria, unfolded):
 
 
 def grouped(query, keys):
-    """Run a grouped query and its ungrouped twin: ({keys: row}, totals row)."""
+    """Run a grouped query and its ungrouped twin: ({keys: row}, totals row).
+
+    On PostgreSQL one scan gives both (GROUPING SETS; the empty set yields its row even without input rows).
+    """
     rows = {}
-    if keys:
-        for row in db.session.execute(query.add_columns(*keys).group_by(*keys)):
-            rows[tuple(row[-len(keys) :])] = row
+    if not keys:
+        return rows, db.session.execute(query).one()
+    n = len(keys)
+    if db.session.get_bind().dialect.name == "postgresql":
+        totals = None
+        sets = sa.func.grouping_sets(sa.tuple_(*keys), sa.text("()"))
+        for row in db.session.execute(query.add_columns(*keys, sa.func.grouping(*keys)).group_by(sets)):
+            if row[-1]:
+                totals = row
+            else:
+                rows[tuple(row[-n - 1 : -1])] = row
+        return rows, totals
+    for row in db.session.execute(query.add_columns(*keys).group_by(*keys)):
+        rows[tuple(row[-n:])] = row
     return rows, db.session.execute(query).one()
 
 
