@@ -140,12 +140,11 @@ def ocop_lines(criteria, group_by, *, province_as="current", origin_ids=None, ga
 
 
 def _grouped_part(measures_query, pairs_query, keys, amount):
+    """Run the measures grouped by the keys and in total, and the distinct (keys, product) pairs: a _Part."""
     part = _Part()
     n = len(keys)
-    if keys:
-        for row in db.session.execute(measures_query.add_columns(*keys).group_by(*keys)):
-            part.rows[tuple(row[-n:])] = [int(row.shipments or 0), amount(row.usd)]
-    totals = db.session.execute(measures_query).one()
+    rows, totals = grouped(measures_query, keys)
+    part.rows = {key: [int(row.shipments or 0), amount(row.usd)] for key, row in rows.items()}
     part.totals = [int(totals.shipments or 0), amount(totals.usd)]
     for row in db.session.execute(pairs_query.distinct()):
         part.products.setdefault(tuple(row[:n]), set()).add(row[-1])
