@@ -144,7 +144,7 @@ def assert_some_equal(criteria, orgs, gate_ids, provinces, grouping, which):
 def assert_all_equal(criteria, orgs, gate_ids, provinces):
     filters = goods_filters(orgs, gate_ids)
     for n, group_by in enumerate(GROUPINGS):  # each grouping alone, and under two filters: every filter twice
-        for extra in ({}, filters[n], filters[(n + 3) % len(filters)]):
+        for extra in ({}, filters[n], filters[(n + 2) % len(filters)]):
             assert_goods_report_equal(replace(criteria, **extra), group_by)
     exports = replace(criteria, direction=Direction.EXPORT.value)
     for group_by in OCOP_GROUPINGS:
@@ -193,7 +193,7 @@ line = st.tuples(st.integers(0, len(LINES) - 1), st.sampled_from(("1", "3", "400
 truck = st.fixed_dictionaries(
     {
         "day": st.integers(0, 3),
-        "gate": st.sampled_from(GATES[:2]),
+        "gate": st.sampled_from(GATES),  # BINH-HIEP was Long An's: `province_as=recorded` tells it apart
         "org": st.integers(0, 2),
         "plate": st.sampled_from(PLATES),
         "hour": st.sampled_from((0, 6, 16, 23)),
