@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import load_only
 
-from ..equeue.arrivals import arrival_facts, arrival_parameters
+from ..equeue.arrivals import ArrivalFacts, arrival_facts, arrival_parameters, waiting_booking_locked
 from ..extensions import db
 from ..idempotency import IdempotencyKey
 from ..shipments.models import Shipment
@@ -47,28 +47,45 @@ def lock_shipment(user, key, reference, event, occurred_at):
     parameters = {"reference": reference.strip().upper(), "user_id": user.id, "key": key}
     if arrival:
         parameters.update(arrival_parameters(occurred_at))
-    row = db.session.execute(_statement(arrival, sequence), parameters).first()
+    statement, booking = _statement(arrival, sequence)
+    row = db.session.execute(statement, parameters).first()
     if row is None:
         return Locked(None, None, None, None)
     stored = (row.request_hash, row.response_status, row.response_body) if row.request_hash is not None else None
-    facts = (row.earlier_arrivals, row.waiting_booking) if arrival else None
+    facts = None
+    if arrival and sequence:  # the booking waiting for the truck read and locked with the shipment
+        waiting = row._mapping[booking]
+        facts = ArrivalFacts(row.earlier_arrivals, waiting is not None, True, waiting, row.booked_plate)
+    elif arrival:
+        facts = ArrivalFacts(row.earlier_arrivals, row.waiting_booking is not None)
     return Locked(row.Shipment, stored, facts, row.event_id if sequence else None)
 
 
 @functools.cache
 def _statement(arrival, sequence):
-    """Built once per variant at first use (not at import: the mappers are configured when every model is)."""
+    """Return (the statement, the Booking entity of its LATERAL subquery or None), built once per variant at first
+    use (not at import: the mappers are configured when every model is)."""
     shipments = Shipment.__table__
     keys = IdempotencyKey.__table__
     columns = [Shipment, keys.c.request_hash, keys.c.response_status, keys.c.response_body]
+    waiting = booking = None
     if arrival:
-        columns.extend(arrival_facts(shipments))
+        earlier, waiting_id = arrival_facts(shipments)
+        columns.append(earlier)
+        if sequence:  # PostgreSQL: the waiting booking itself, locked, from a LATERAL subquery
+            waiting, booking = waiting_booking_locked(shipments)
+            columns.extend((booking, waiting.c.booked_plate))
+        else:
+            columns.append(waiting_id)
     if sequence:
         columns.append(sa.func.nextval(sa.literal_column(f"'{EVENT_ID_SEQUENCE}'")).label("event_id"))
-    return (
+    statement = (
         sa.select(*columns)
+        .select_from(Shipment)
         .options(load_only(*(getattr(Shipment, name) for name in LOADED), raiseload=False))
         .outerjoin(keys, sa.and_(keys.c.user_id == sa.bindparam("user_id"), keys.c.key == sa.bindparam("key")))
-        .where(Shipment.reference == sa.bindparam("reference"))
-        .with_for_update(of=Shipment)
     )
+    if waiting is not None:
+        statement = statement.outerjoin(waiting, sa.true())
+    statement = statement.where(Shipment.reference == sa.bindparam("reference")).with_for_update(of=Shipment)
+    return statement, booking

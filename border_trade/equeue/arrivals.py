@@ -12,15 +12,17 @@ time, then id) settles.
 """
 
 import functools
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from .. import writes
 from ..audit.services import record
 from ..errors import Conflict, Invalid
 from ..extensions import db
+from ..fleet.models import Vehicle
 from ..fleet.plates import PlateError, canonical_plate
 from ..shipments.models import Shipment
 from ..types import utcnow
@@ -142,6 +144,41 @@ def arrival_facts(shipments):
     return count.label("earlier_arrivals"), booking.label("waiting_booking")
 
 
+def waiting_booking_locked(shipments):
+    """PostgreSQL: a LATERAL subquery, correlated to `shipments`, that reads and locks (FOR UPDATE OF bookings) the
+    booking waiting for the truck with its vehicle's plate (`booked_plate`), as `expecting_booking` does, in the
+    caller's round trip; returns (the subquery, the Booking entity aliased to it). Its bind parameter: ended_after."""
+    bookings, vehicles = Booking.__table__, Vehicle.__table__
+    waiting = (
+        sa.select(bookings, vehicles.c.plate.label("booked_plate"))
+        .join(vehicles, vehicles.c.id == bookings.c.vehicle_id)
+        .where(
+            bookings.c.shipment_id == shipments.c.id,
+            bookings.c.gate_id == shipments.c.gate_id,
+            sa.or_(
+                bookings.c.status.in_(EXPECTING),
+                sa.and_(bookings.c.status == BookingStatus.NO_SHOW, bookings.c.slot_end > sa.bindparam("ended_after")),
+            ),
+        )
+        .order_by(bookings.c.slot_start)
+        .limit(1)
+        .with_for_update(of=bookings)
+        .lateral("waiting")
+    )
+    return waiting, aliased(Booking, waiting)
+
+
+@dataclass
+class ArrivalFacts:
+    """What an arrival needs, read by the caller under the shipment's lock (see `arrival_facts`)."""
+
+    earlier: int  # earlier arrivals of the local day at the gate and direction
+    waiting: bool  # a booking waits for the truck
+    read: bool = False  # the booking (or None) and its plate were read and locked with them (PostgreSQL)
+    booking: Booking | None = None
+    booked_plate: str | None = None
+
+
 def arrival_parameters(occurred_at):
     """The bind parameters of `arrival_facts` for an arrival at `occurred_at`."""
     day = local_day_and_minute(occurred_at)[0]
@@ -158,17 +195,20 @@ def check_in(user, shipment, data, *, occurred_at, facts=None):
 
     Raises 409 (plate mismatch without `override_reason`) or 422 (no plate for a booked truck, or no plate at
     all). Sets `shipment.queue_number`, `shipment.booking_code` and `shipment.walk_in` for the response.
-    `facts`: (earlier arrivals, waiting booking's id) read by the caller with `arrival_facts` under the shipment's
-    lock; without them both are read here. The booking is read (and locked) only when one waits.
+    `facts` (ArrivalFacts): read by the caller under the shipment's lock; without them everything is read here. The
+    booking is read (and locked) here only when one waits and the caller did not read it.
     """
-    earlier, waiting = facts if facts is not None else (None, True)
-    booking = expecting_booking(shipment, occurred_at) if waiting is not None else None
+    booking, booked, earlier = None, None, None if facts is None else facts.earlier
+    if facts is not None and facts.read:
+        booking, booked = facts.booking, facts.booked_plate
+    elif facts is None or facts.waiting:
+        booking = expecting_booking(shipment, occurred_at)
+        booked = booking.vehicle.plate if booking is not None else None
     read = data.get("plate")
     read = read.strip() if isinstance(read, str) and read.strip() else None
     reason = (data.get("override_reason") or "").strip() or None
     canonical_read = _canonical_or_422(read) if read else None
     if booking is not None:
-        booked = booking.vehicle.plate
         if canonical_read is None and reason is None:
             raise Invalid(
                 _("Some fields are invalid."),
