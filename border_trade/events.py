@@ -6,7 +6,9 @@ rolled back) with the publisher's change. Subscriptions belong to one app, so ev
 gets its own.
 
 Events (name: keyword arguments):
-    shipment.status_changed: shipment, event (the ShipmentEvent that moved it), now
+    shipment.status_changed: shipment, event (the ShipmentEvent that moved it), now. A gate event publishes it
+        inside its write batch (writes.py): the event's and the shipment's rows are not written yet, so a handler
+        uses the objects it gets and reads only its own tables (its writes may join the batch or the unit of work)
     document.registered: document (added to the session, not yet flushed), replaced (the Document it replaces, or
         None), actor, now
     booking.called: booking, actor, now (equeue.calls → notifications.calls: notice, e-mail, SMS to the driver)

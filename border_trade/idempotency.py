@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import writes
 from .errors import BadRequest, Invalid
 from .extensions import db
 from .types import UTCDateTime, utcnow
@@ -68,16 +69,20 @@ def replay(user, key, hashed):
     stored = db.session.connection().execute(_STORED, {"user_id": user.id, "key": key}).first()
     if stored is None:
         return None
-    if stored.request_hash != hashed:
+    return stored_answer(stored.request_hash, stored.response_status, stored.response_body, hashed)
+
+
+def stored_answer(stored_hash, status, body, hashed):
+    """Return (status, body) stored under a key read by the caller's own query; 422 when the body differs."""
+    if stored_hash != hashed:
         raise Invalid(
             _("This Idempotency-Key was already used for another request."),
             errors={HEADER: [_("Already used with a different body.")]},
         )
-    return stored.response_status, stored.response_body
+    return status, body
 
 
 _KEYS = IdempotencyKey.__table__
-_INSERT = _KEYS.insert()
 _STORED = sa.select(_KEYS.c.request_hash, _KEYS.c.response_status, _KEYS.c.response_body).where(
     _KEYS.c.user_id == sa.bindparam("user_id"), _KEYS.c.key == sa.bindparam("key")
 )
@@ -99,12 +104,12 @@ def remember(user, key, hashed, status, body, now):
 
 
 def store(user, key, hashed, status, body, now):
-    """Store the answer under the key at once: one INSERT on the session's connection, in the caller's transaction
-    (a key that raced in fails here with IntegrityError, not at the commit). For hot paths; `remember` waits for
-    the unit of work."""
-    db.session.connection().execute(
-        _INSERT,
-        {
+    """Store the answer under the key with one INSERT of its own (not the unit of work), in the caller's
+    transaction: at once, or at the batch's flush inside `writes.batched()`; a key that raced in fails there with
+    IntegrityError, not at the commit. For hot paths; `remember` waits for the unit of work."""
+    writes.insert_rows(
+        _KEYS,
+        [{
             "user_id": user.id,
             "key": key,
             "request_hash": hashed,
@@ -112,8 +117,9 @@ def store(user, key, hashed, status, body, now):
             "response_body": body,
             "created_at": now,
             "expires_at": now + KEY_LIFETIME,
-        },
-    )
+        }],
+        key="idempotency.store",
+    )  # fmt: skip
 
 
 def purge(now=None):

@@ -1,9 +1,9 @@
 """Write audit entries inside the caller's transaction."""
 
-import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.orm.base import instance_state
 
+from .. import writes
 from ..extensions import db
 from ..types import utcnow
 from .models import AuditEntry
@@ -36,12 +36,12 @@ def record(
 
 
 _COLUMNS = ("at", "actor_id", "actor_email", "action", "object_type", "object_id", "address", "before", "after")
-_INSERT = sa.insert(AuditEntry.__table__)  # built once; the rows come as parameters
 
 
 def write_pending_entries():
-    """Write the audit entries added to the session and not flushed yet in one statement on the session's
-    connection (a multi-row INSERT for several), and take them out of the unit of work; return how many.
+    """Write the audit entries added to the session and not flushed yet in one statement of their own (a multi-row
+    INSERT for several; at the flush of `writes.batched()` inside one), and take them out of the unit of work;
+    return how many.
 
     For a hot path (a gate event) whose entries' ids nobody reads: they are written in the caller's transaction all
     the same, in the order they were recorded, and the commit has no audit entry left to flush.
@@ -56,5 +56,5 @@ def write_pending_entries():
     for row, entry in zip(rows, entries, strict=True):
         row["at"] = row["at"] or now
         db.session.expunge(entry)
-    db.session.connection().execute(_INSERT, rows if len(rows) > 1 else rows[0])
+    writes.insert_rows(AuditEntry.__table__, rows, key="audit")
     return len(rows)

@@ -1,14 +1,13 @@
 """Gate events: one transaction per event, idempotent under retries, one winner under races."""
 
-import functools
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import idempotency
+from .. import idempotency, writes
 from ..audit.services import record, write_pending_entries
 from ..auth.permissions import can, require
 from ..customs.services import clearance_problem as customs_clearance_problem
@@ -23,6 +22,7 @@ from ..quotas import services as quotas
 from ..shipments.models import EventKind, Shipment, ShipmentEvent, ShipmentStatus
 from ..shipments.workflow import gate_event_target
 from ..types import utcnow
+from .locking import lock_shipment
 
 LATE_WINDOW = timedelta(hours=72)
 CLOCK_SKEW = timedelta(minutes=2)
@@ -30,9 +30,6 @@ LATE_AFTER = timedelta(minutes=5)
 
 # the statements of every event, built once (their parameters come at execution)
 _INSERT_EVENT = ShipmentEvent.__table__.insert()
-_UPDATE_SHIPMENT = Shipment.__table__.update().where(
-    Shipment.__table__.c.id == sa.bindparam("which"), Shipment.__table__.c.version == sa.bindparam("read_version")
-)
 
 
 def body_hash(gate_code, payload):
@@ -50,31 +47,69 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
     idempotency.check_key(key)
     require(user, "crossing.record")
     gate = _gate(user, gate_code)
-    gate_code = gate.code  # read now: after the commit the gate would be reloaded just for the metric
     if not can(user, "crossing.record", gate):
         raise Forbidden(_("You do not work at this gate."))
-    previous = idempotency.replay(user, key, request_hash)  # the key's one read on the way of a new event
-    if previous is not None:
-        return previous
-
     occurred_at = data.get("occurred_at") or now
     if occurred_at > now + CLOCK_SKEW:
         raise Invalid(errors={"occurred_at": [_("The time lies in the future.")]})
     if occurred_at < now - LATE_WINDOW:
         raise Invalid(errors={"occurred_at": [_("Events older than 72 hours cannot be recorded here.")]})
-
+    attempt = _Attempt(user, gate, gate.code, data, key, request_hash, render, now, occurred_at)
+    locked = None
     try:
-        # reads only: what the checks change (an e-queue booking and its audit entry) waits for the commit
-        with db.session.no_autoflush:
-            shipment, current, target = _lock_and_check(user, gate, data, occurred_at)
+        # what the checks change (an e-queue booking and its audit entry) waits for the batch's flush
+        with db.session.no_autoflush, writes.batched():
+            locked = lock_shipment(user, key, data["shipment"], data["event"], occurred_at)
+            if locked.stored is not None:  # a replay: the first answer, read with the lock
+                previous = idempotency.stored_answer(*locked.stored, request_hash)
+                db.session.rollback()
+                return previous
+            current, target = _check(user, gate, data, occurred_at, locked)
+            body = _write(attempt, locked, current, target)
     except AppError:
         # A request with the same key may have committed while this one waited for the row lock (the shipment
         # has moved on, so this one is refused): answer like a replay of the winner. Read only on refusals.
+        db.session.rollback()
         previous = idempotency.replay(user, key, request_hash)
         if previous is None:
             raise
-        db.session.rollback()
         return previous
+    except StaleDataError:
+        db.session.rollback()
+        fresh = db.session.get(Shipment, locked.shipment.id)
+        raise Conflict(
+            _("Someone else recorded an event for this shipment at the same moment."),
+            current_status=fresh.status.value if fresh else None,
+        ) from None
+    except sa.exc.IntegrityError:
+        # the same key raced in from a second request: answer like a replay of the winner
+        db.session.rollback()
+        previous = idempotency.replay(user, key, request_hash)
+        if previous is None:
+            raise
+        return previous
+    CROSSINGS.labels(event=data["event"], gate=attempt.gate_code).inc()
+    return 201, body
+
+
+@dataclass
+class _Attempt:
+    user: object
+    gate: object
+    gate_code: str  # read before the commit: after it the gate would be reloaded just for the metric
+    data: dict
+    key: str
+    request_hash: str
+    render: object
+    now: datetime
+    occurred_at: datetime
+
+
+def _write(attempt, locked, current, target):
+    """Write the event, the shipment's new state, the audit entries, the webhooks' deliveries and the stored answer;
+    commit; return the body."""
+    user, gate, data, now, occurred_at = attempt.user, attempt.gate, attempt.data, attempt.now, attempt.occurred_at
+    shipment = locked.shipment
     event_name = data["event"]
     values = {
         "shipment_id": shipment.id,
@@ -92,46 +127,36 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
         "note": data.get("note"),
         "late": now - occurred_at > LATE_AFTER,
     }
-    # Every write of the event goes straight to the session's connection (Core, no unit of work): the event's
-    # INSERT (its id RETURNING on PostgreSQL), the shipment's UPDATE (its version checked), the audit entries of
-    # the request in one INSERT, the stored answer; the commit then flushes only what other domains changed.
-    connection = db.session.connection()
-    inserted = connection.execute(_INSERT_EVENT, values)
-    event = ShipmentEvent(id=inserted.inserted_primary_key[0], **values)  # as written; never added to the session
+    # Every write goes in the batch (writes.py), sent at its flush: on PostgreSQL one statement for the event's
+    # INSERT (its id taken with the lock), the shipment's UPDATE (its version checked), the e-queue booking's, the
+    # audit entries, the webhooks' deliveries and the stored answer. The commit then flushes only what other
+    # domains changed through the unit of work. Without a sequence (SQLite) the event's INSERT runs first, for its id.
+    if locked.event_id is None:
+        event_id = db.session.connection().execute(_INSERT_EVENT, values).inserted_primary_key[0]
+    else:
+        event_id = locked.event_id
+        writes.insert_rows(ShipmentEvent.__table__, [{"id": event_id, **values}], key="crossing.event")
+    event = ShipmentEvent(id=event_id, **values)  # as written; never added to the session
     event.gate, event.actor = gate, user
-    try:
-        _update_shipment(connection, shipment, _changes(event, current, target))
-        record(
-            f"crossing.{event_name}",
-            actor=user,
-            obj=shipment,
-            before={"status": current.value},
-            after={"status": target.value, "event_id": event.id, "gate": gate.code},
-        )
-        if target != current:
-            publish(SHIPMENT_STATUS_CHANGED, shipment=shipment, event=event, now=now)
-            if target in (ShipmentStatus.CROSSED, ShipmentStatus.RETURNED):  # tariff quota, once
-                (quotas.consume if target is ShipmentStatus.CROSSED else quotas.release)(shipment.id, now=now)
-        body = render(event, shipment)
-        write_pending_entries()
-        idempotency.store(user, key, request_hash, 201, body, now)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        fresh = db.session.get(Shipment, shipment.id)
-        raise Conflict(
-            _("Someone else recorded an event for this shipment at the same moment."),
-            current_status=fresh.status.value if fresh else None,
-        ) from None
-    except sa.exc.IntegrityError:
-        # the same key raced in from a second request: answer like a replay of the winner
-        db.session.rollback()
-        previous = idempotency.replay(user, key, request_hash)
-        if previous is None:
-            raise
-        return previous
-    CROSSINGS.labels(event=event_name, gate=gate_code).inc()
-    return 201, body
+    writes.update_versioned(shipment, _changes(event, current, target), key="crossing")
+    record(
+        f"crossing.{event_name}",
+        actor=user,
+        obj=shipment,
+        before={"status": current.value},
+        after={"status": target.value, "event_id": event.id, "gate": attempt.gate_code},
+    )
+    if target != current:
+        publish(SHIPMENT_STATUS_CHANGED, shipment=shipment, event=event, now=now)
+        if target in (ShipmentStatus.CROSSED, ShipmentStatus.RETURNED):  # tariff quota, once
+            writes.flush()  # the quota's own reads and writes come after the event's
+            (quotas.consume if target is ShipmentStatus.CROSSED else quotas.release)(shipment.id, now=now)
+    body = attempt.render(event, shipment)
+    write_pending_entries()
+    idempotency.store(user, attempt.key, attempt.request_hash, 201, body, now)
+    writes.flush()
+    db.session.commit()
+    return body
 
 
 def _gate(user, code):
@@ -143,9 +168,9 @@ def _gate(user, code):
     return get_gate_or_404(code)
 
 
-def _lock_and_check(user, gate, data, occurred_at):
-    """Lock the shipment and check the event may be recorded; return (shipment, current status, target status)."""
-    shipment = db.session.scalar(_lock_statement(), {"reference": data["shipment"].strip().upper()})
+def _check(user, gate, data, occurred_at, locked):
+    """Check the event may be recorded for the locked shipment; return (current status, target status)."""
+    shipment = locked.shipment
     if shipment is None or shipment.status in (ShipmentStatus.DRAFT, ShipmentStatus.READY):
         # officers never see an exporter's unsubmitted work
         raise NotFound(_("No such shipment."))
@@ -168,15 +193,8 @@ def _lock_and_check(user, gate, data, occurred_at):
     if event_name == "cleared" and (problem := customs_clearance_problem(shipment)):  # customs (#18): red channel
         raise Conflict(problem, errors={"event": [problem]}, current_status=current.value)
     if event_name == "arrived":  # e-queue (#17): the plate against the booking; walk-ins get a queue number
-        equeue_check_in(user, shipment, data, occurred_at=occurred_at)
-    return shipment, current, target
-
-
-@functools.cache
-def _lock_statement():
-    """SELECT … FOR UPDATE of a shipment by reference, built once at first use (not at import: the mappers are
-    configured when every model is imported)."""
-    return sa.select(Shipment).where(Shipment.reference == sa.bindparam("reference")).with_for_update()
+        equeue_check_in(user, shipment, data, occurred_at=occurred_at, facts=locked.facts)
+    return current, target
 
 
 def _changes(event, current, target):
@@ -195,16 +213,3 @@ def _changes(event, current, target):
         changes["crossed_at"] = event.occurred_at
         changes["seals"] = event.seals
     return changes
-
-
-def _update_shipment(connection, shipment, changes):
-    """UPDATE the shipment's row where its version is still the one read (else StaleDataError), and set the loaded
-    object to the written values without making it dirty (the unit of work has nothing left to write for it)."""
-    version = shipment.version
-    written = connection.execute(
-        _UPDATE_SHIPMENT, {**changes, "version": version + 1, "which": shipment.id, "read_version": version}
-    )
-    if written.rowcount != 1:
-        raise StaleDataError(f"shipment {shipment.id} changed since version {version}")
-    for name, value in (*changes.items(), ("version", version + 1)):
-        set_committed_value(shipment, name, value)

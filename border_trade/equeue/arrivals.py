@@ -12,16 +12,20 @@ time, then id) settles.
 """
 
 import functools
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
+from .. import writes
 from ..audit.services import record
 from ..errors import Conflict, Invalid
 from ..extensions import db
+from ..fleet.models import Vehicle
 from ..fleet.plates import PlateError, canonical_plate
 from ..shipments.models import Shipment
+from ..types import utcnow
 from .models import Booking, BookingStatus
 from .noshow import no_show_grace
 from .slots import local_day_and_minute, local_start
@@ -103,19 +107,108 @@ _EARLIER_ARRIVALS = sa.select(sa.func.count()).where(
 )
 
 
-def check_in(user, shipment, data, *, occurred_at):
+def arrival_facts(shipments):
+    """Two scalar subqueries, correlated to `shipments` (the Shipment table of the caller's statement), that let
+    the caller read in its own round trip what an arrival needs: the earlier arrivals (as `queue_number` counts
+    them; bind parameters day_start, day_end, occurred_at) and the id of a booking waiting for the truck, if any
+    (bind parameter ended_after, as `expecting_booking`). Labelled `earlier_arrivals` and `waiting_booking`."""
+    earlier = _SHIPMENTS.alias("earlier")
+    count = (
+        sa.select(sa.func.count())
+        .where(
+            earlier.c.gate_id == shipments.c.gate_id,
+            earlier.c.direction == shipments.c.direction,
+            earlier.c.id != shipments.c.id,
+            earlier.c.arrived_at >= sa.bindparam("day_start"),
+            earlier.c.arrived_at < sa.bindparam("day_end"),
+            sa.or_(
+                earlier.c.arrived_at < sa.bindparam("occurred_at"),
+                sa.and_(earlier.c.arrived_at == sa.bindparam("occurred_at"), earlier.c.id < shipments.c.id),
+            ),
+        )
+        .scalar_subquery()
+    )
+    booking = (
+        sa.select(Booking.id)
+        .where(
+            Booking.shipment_id == shipments.c.id,
+            Booking.gate_id == shipments.c.gate_id,
+            sa.or_(
+                Booking.status.in_(EXPECTING),
+                sa.and_(Booking.status == BookingStatus.NO_SHOW, Booking.slot_end > sa.bindparam("ended_after")),
+            ),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    return count.label("earlier_arrivals"), booking.label("waiting_booking")
+
+
+def waiting_booking_locked(shipments):
+    """PostgreSQL: a LATERAL subquery, correlated to `shipments`, that reads and locks (FOR UPDATE OF bookings) the
+    booking waiting for the truck with its vehicle's plate (`booked_plate`), as `expecting_booking` does, in the
+    caller's round trip; returns (the subquery, the Booking entity aliased to it). Its bind parameter: ended_after."""
+    bookings, vehicles = Booking.__table__, Vehicle.__table__
+    waiting = (
+        sa.select(bookings, vehicles.c.plate.label("booked_plate"))
+        .join(vehicles, vehicles.c.id == bookings.c.vehicle_id)
+        .where(
+            bookings.c.shipment_id == shipments.c.id,
+            bookings.c.gate_id == shipments.c.gate_id,
+            sa.or_(
+                bookings.c.status.in_(EXPECTING),
+                sa.and_(bookings.c.status == BookingStatus.NO_SHOW, bookings.c.slot_end > sa.bindparam("ended_after")),
+            ),
+        )
+        .order_by(bookings.c.slot_start)
+        .limit(1)
+        .with_for_update(of=bookings)
+        .lateral("waiting")
+    )
+    return waiting, aliased(Booking, waiting)
+
+
+@dataclass
+class ArrivalFacts:
+    """What an arrival needs, read by the caller under the shipment's lock (see `arrival_facts`)."""
+
+    earlier: int  # earlier arrivals of the local day at the gate and direction
+    waiting: bool  # a booking waits for the truck
+    read: bool = False  # the booking (or None) and its plate were read and locked with them (PostgreSQL)
+    booking: Booking | None = None
+    booked_plate: str | None = None
+
+
+def arrival_parameters(occurred_at):
+    """The bind parameters of `arrival_facts` for an arrival at `occurred_at`."""
+    day = local_day_and_minute(occurred_at)[0]
+    return {
+        "day_start": local_start(day, 0),
+        "day_end": local_start(day, 24 * 60),
+        "occurred_at": occurred_at,
+        "ended_after": occurred_at - no_show_grace(),
+    }
+
+
+def check_in(user, shipment, data, *, occurred_at, facts=None):
     """Check the plate of an arriving truck against its booking, mark the booking arrived, and number the arrival.
 
     Raises 409 (plate mismatch without `override_reason`) or 422 (no plate for a booked truck, or no plate at
     all). Sets `shipment.queue_number`, `shipment.booking_code` and `shipment.walk_in` for the response.
+    `facts` (ArrivalFacts): read by the caller under the shipment's lock; without them everything is read here. The
+    booking is read (and locked) here only when one waits and the caller did not read it.
     """
-    booking = expecting_booking(shipment, occurred_at)
+    booking, booked, earlier = None, None, None if facts is None else facts.earlier
+    if facts is not None and facts.read:
+        booking, booked = facts.booking, facts.booked_plate
+    elif facts is None or facts.waiting:
+        booking = expecting_booking(shipment, occurred_at)
+        booked = booking.vehicle.plate if booking is not None else None
     read = data.get("plate")
     read = read.strip() if isinstance(read, str) and read.strip() else None
     reason = (data.get("override_reason") or "").strip() or None
     canonical_read = _canonical_or_422(read) if read else None
     if booking is not None:
-        booked = booking.vehicle.plate
         if canonical_read is None and reason is None:
             raise Invalid(
                 _("Some fields are invalid."),
@@ -147,11 +240,13 @@ def check_in(user, shipment, data, *, occurred_at):
                 after={"plate_read": read, "reason": reason, "shipment": shipment.reference},
             )
         before = str(booking.status)
-        booking.status, booking.arrived_at = BookingStatus.ARRIVED, occurred_at
+        # one UPDATE of its own with the version checked (held in the gate event's batch), not the unit of work
+        changes = {"status": BookingStatus.ARRIVED, "arrived_at": occurred_at, "updated_at": utcnow()}
+        writes.update_versioned(booking, changes, key="booking.arrive")
         record("booking.arrive", actor=user, obj=booking, before={"status": before}, after={"status": "arrived"})
     shipment.booking_code = booking.code if booking is not None else None
     shipment.walk_in = booking is None
-    shipment.queue_number = queue_number(shipment, occurred_at)
+    shipment.queue_number = earlier + 1 if earlier is not None else queue_number(shipment, occurred_at)
     return booking
 
 

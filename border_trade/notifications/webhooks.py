@@ -5,7 +5,6 @@ shares its time budget between organisations in turn, so one organisation's back
 starve the others.
 """
 
-import functools
 import hashlib
 import hmac
 import json
@@ -21,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from .. import writes
 from ..audit.services import record
 from ..auth.models import Organisation
 from ..auth.permissions import require
@@ -56,7 +56,7 @@ def enqueue_status_change(shipment, event, *, now=None):
     """Queue a delivery of a shipment's status change to each active webhook of its organisation.
 
     One INSERT … SELECT over the organisation's active webhooks (none, one or several: one statement, no list read
-    first), in the caller's transaction; returns how many deliveries were queued.
+    first), in the caller's transaction; returns how many deliveries were queued (None when held in a batch).
     """
     now = now or utcnow()
     payload = {
@@ -68,32 +68,31 @@ def enqueue_status_change(shipment, event, *, now=None):
         "occurred_at": event.occurred_at.isoformat(),
         "gate": event.gate.code if event.gate is not None else None,
     }
-    # on the session's connection: it reads no pending change, so nothing needs flushing first
-    return (
-        db.session.connection()
-        .execute(
-            _enqueue_statement(),
-            {"organisation_id": shipment.organisation_id, "event": event.event, "payload": payload, "now": now},
-        )
-        .rowcount
+    # a statement of its own (it reads no pending change, so nothing needs flushing first); inside
+    # `writes.batched()` (a gate event) it goes with the event's other writes at the batch's flush
+    result = writes.write(
+        ("webhooks.status_change",),
+        _enqueue_statement,
+        {"organisation_id": shipment.organisation_id, "event": event.event, "payload": payload, "now": now},
     )
+    return None if result is None else result.rowcount
 
 
-@functools.cache
-def _enqueue_statement():
-    """INSERT INTO webhook_deliveries … SELECT over an organisation's active webhooks (built once, at first use)."""
+def _enqueue_statement(prefix):
+    """INSERT INTO webhook_deliveries … SELECT over an organisation's active webhooks (built once per prefix by
+    `writes`), its bind parameters named `prefix` + organisation_id, event, payload, now."""
     deliveries = WebhookDelivery.__table__
     hooks = (
         sa.select(
             Webhook.id,
-            sa.bindparam("event", type_=deliveries.c.event.type),
-            sa.bindparam("payload", type_=deliveries.c.payload.type),
+            sa.bindparam(prefix + "event", type_=deliveries.c.event.type),
+            sa.bindparam(prefix + "payload", type_=deliveries.c.payload.type),
             sa.literal("pending", deliveries.c.status.type),
             sa.literal(0, deliveries.c.attempts.type),
-            sa.bindparam("now", type_=deliveries.c.next_attempt_at.type),
-            sa.bindparam("now", type_=deliveries.c.created_at.type),
+            sa.bindparam(prefix + "now", type_=deliveries.c.next_attempt_at.type),
+            sa.bindparam(prefix + "now", type_=deliveries.c.created_at.type),
         )
-        .where(Webhook.organisation_id == sa.bindparam("organisation_id"), Webhook.is_active)
+        .where(Webhook.organisation_id == sa.bindparam(prefix + "organisation_id"), Webhook.is_active)
         .order_by(Webhook.id)
     )
     columns = ["webhook_id", "event", "payload", "status", "attempts", "next_attempt_at", "created_at"]

@@ -76,7 +76,8 @@ class Shipment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    # indexed by ix_shipments_org_created, which leads with it
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     status: Mapped[ShipmentStatus] = mapped_column(
         enum_column(ShipmentStatus, 20), default=ShipmentStatus.DRAFT, index=True
@@ -85,7 +86,7 @@ class Shipment(db.Model):
     direction: Mapped[Direction] = mapped_column(enum_column(Direction, 10), default=Direction.EXPORT)
     regime: Mapped[Regime] = mapped_column(enum_column(Regime, 32), default=Regime.COMMERCIAL)
     # The Vietnamese gate the truck crosses at: the exit gate of an export, the entry gate of an import.
-    gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"), index=True)
+    gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"))  # indexed by ix_shipments_gate_direction_arrived
     planned_crossing_on: Mapped[date]
     incoterm: Mapped[str] = mapped_column(sa.String(3), default="DAP")
     incoterm_place: Mapped[str | None] = mapped_column(sa.String(120))

@@ -1,0 +1,91 @@
+"""The gate event's one read before it writes: the shipment locked, with what the event needs in the same round trip.
+
+`SELECT shipments.*, <the key's stored answer>, <earlier arrivals>, <waiting booking>, nextval(<events>)
+FROM shipments LEFT JOIN idempotency_keys ON (user, key) WHERE reference = … FOR UPDATE OF shipments`:
+
+- the Idempotency-Key's stored answer (a replay answers from it and writes nothing); read in the statement's
+  snapshot, so a request with the same key committed while this one waited for the lock is not seen here: that
+  one is refused afterwards (the shipment has moved on) or fails on the key's INSERT, and both paths read the key
+  again (services.record_gate_event);
+- for `arrived`, the e-queue's facts (equeue.arrivals.arrival_facts): the earlier arrivals of the local day at
+  the gate and direction, and whether a booking waits for the truck (then, and only then, it is read and locked);
+- on PostgreSQL the event's id, taken from its sequence, so that the event's INSERT can go with the other writes
+  in one statement (writes.py); a replay or a refusal leaves a gap in the ids, as a rolled-back INSERT would.
+"""
+
+import functools
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import load_only
+
+from ..equeue.arrivals import ArrivalFacts, arrival_facts, arrival_parameters, waiting_booking_locked
+from ..extensions import db
+from ..idempotency import IdempotencyKey
+from ..shipments.models import Shipment
+
+# the columns a gate event reads (its checks, the response, the webhooks' payload); any other is loaded when read
+LOADED = (
+    "id", "reference", "organisation_id", "status", "status_before_hold", "direction", "gate_id", "lane", "version",
+    "arrived_at", "crossed_at", "vehicle_plate",
+)  # fmt: skip
+EVENT_ID_SEQUENCE = "shipment_events_id_seq"  # the serial of shipment_events.id (tests/crossings check the name)
+
+
+@dataclass
+class Locked:
+    shipment: Shipment | None
+    stored: tuple | None  # (request hash, status, body) stored under the key, or None
+    facts: tuple | None  # (earlier arrivals, waiting booking's id) for `arrived`, else None
+    event_id: int | None  # the next event id (PostgreSQL), else None
+
+
+def lock_shipment(user, key, reference, event, occurred_at):
+    """Lock the shipment of `reference` (None when there is none) and read the rest in the same statement."""
+    arrival = event == "arrived"
+    sequence = db.session.get_bind().dialect.name == "postgresql"
+    parameters = {"reference": reference.strip().upper(), "user_id": user.id, "key": key}
+    if arrival:
+        parameters.update(arrival_parameters(occurred_at))
+    statement, booking = _statement(arrival, sequence)
+    row = db.session.execute(statement, parameters).first()
+    if row is None:
+        return Locked(None, None, None, None)
+    stored = (row.request_hash, row.response_status, row.response_body) if row.request_hash is not None else None
+    facts = None
+    if arrival and sequence:  # the booking waiting for the truck read and locked with the shipment
+        waiting = row._mapping[booking]
+        facts = ArrivalFacts(row.earlier_arrivals, waiting is not None, True, waiting, row.booked_plate)
+    elif arrival:
+        facts = ArrivalFacts(row.earlier_arrivals, row.waiting_booking is not None)
+    return Locked(row.Shipment, stored, facts, row.event_id if sequence else None)
+
+
+@functools.cache
+def _statement(arrival, sequence):
+    """Return (the statement, the Booking entity of its LATERAL subquery or None), built once per variant at first
+    use (not at import: the mappers are configured when every model is)."""
+    shipments = Shipment.__table__
+    keys = IdempotencyKey.__table__
+    columns = [Shipment, keys.c.request_hash, keys.c.response_status, keys.c.response_body]
+    waiting = booking = None
+    if arrival:
+        earlier, waiting_id = arrival_facts(shipments)
+        columns.append(earlier)
+        if sequence:  # PostgreSQL: the waiting booking itself, locked, from a LATERAL subquery
+            waiting, booking = waiting_booking_locked(shipments)
+            columns.extend((booking, waiting.c.booked_plate))
+        else:
+            columns.append(waiting_id)
+    if sequence:
+        columns.append(sa.func.nextval(sa.literal_column(f"'{EVENT_ID_SEQUENCE}'")).label("event_id"))
+    statement = (
+        sa.select(*columns)
+        .select_from(Shipment)
+        .options(load_only(*(getattr(Shipment, name) for name in LOADED), raiseload=False))
+        .outerjoin(keys, sa.and_(keys.c.user_id == sa.bindparam("user_id"), keys.c.key == sa.bindparam("key")))
+    )
+    if waiting is not None:
+        statement = statement.outerjoin(waiting, sa.true())
+    statement = statement.where(Shipment.reference == sa.bindparam("reference")).with_for_update(of=Shipment)
+    return statement, booking
