@@ -3,7 +3,8 @@
 The fold never touches the crossing's transaction: it runs in the scheduler (`report_figures`, every minute)
 or from `flask reports fold`. It takes the days touched by `crossed` events above the watermark (late ones
 included: an offline tablet syncing yesterday) and the folded days whose exchange rates changed, recomputes
-each of those days whole from the events (delete + insert, one transaction), and moves the watermark.
+each of those days whole from the events (delete + insert, one transaction), and moves the watermark. A day's
+shipment figures and its goods figures (per goods key, queries/goods_daily.py) are replaced together.
 
 The watermark moves only up to events recorded FOLD_MARGIN × 2 before the fold: an event id is taken from a
 sequence when the row is inserted, and on PostgreSQL a transaction that took a lower id may commit after one
