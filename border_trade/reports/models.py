@@ -104,8 +104,9 @@ class GoodsDayFigure(db.Model):
 
     The key adds the line's product (NULL: none), HS code and unit to `report_daily`'s. A product's group, stars
     and province and an HS code's chapter and group are read from the catalogue when the report runs, as the
-    goods lines' reading does. `shipments`, `missing` and `trips` are distinct counts within the key: a shipment
-    (or a plate) in several keys of a day is listed in `report_goods_shared_shipments` (`report_goods_shared_trips`).
+    goods lines' reading does. `shipments`, `missing` and `trips` are distinct counts within the key: shipments
+    (plates) in several keys of a day are counted per set of keys in `report_goods_shared_shipments`
+    (`report_goods_shared_trips`).
     `value_usd_allotted`: the lines' USD values with each shipment's rounding remainder on its largest line (the
     monthly border-trade report's goods rows).
     """
@@ -133,12 +134,17 @@ class GoodsDayFigure(db.Model):
 
 
 class SharedGoodsShipment(db.Model):
-    """A shipment whose goods lines fall in more than one goods key of its day: one row per key it is in."""
+    """A set of goods keys of one day that some shipments' lines fall in exactly: one row per key of the set.
+
+    The counts, the same on every row of a set: the shipments with exactly these keys, those of them without an
+    exchange rate, and those without a plate (each a truck trip of its own in every key).
+    """
 
     __tablename__ = "report_goods_shared_shipments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(index=True)
+    set_no: Mapped[int]  # numbers the sets of a day
     gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"))
     direction: Mapped[str] = mapped_column(sa.String(10))
     regime: Mapped[str] = mapped_column(sa.String(32))
@@ -146,18 +152,19 @@ class SharedGoodsShipment(db.Model):
     product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"))
     hs_code: Mapped[str] = mapped_column(sa.String(8))
     unit: Mapped[str] = mapped_column(sa.String(10))
-    shipment_id: Mapped[int]
-    plate: Mapped[str | None] = mapped_column(sa.String(20))  # NULL: a trip of its own in each key
-    missing: Mapped[bool]  # no exchange rate for the day: counted in `missing`, not in the values
+    shipments: Mapped[int]
+    missing: Mapped[int]
+    plateless: Mapped[int]
 
 
 class SharedGoodsTrip(db.Model):
-    """A plate that crossed at a gate on a day in more than one goods key: one row per key it is in."""
+    """A set of goods keys of one (day, gate) that some plates crossed in exactly: one row per key of the set."""
 
     __tablename__ = "report_goods_shared_trips"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(index=True)
+    set_no: Mapped[int]
     gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"))
     direction: Mapped[str] = mapped_column(sa.String(10))
     regime: Mapped[str] = mapped_column(sa.String(32))
@@ -165,4 +172,4 @@ class SharedGoodsTrip(db.Model):
     product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"))
     hs_code: Mapped[str] = mapped_column(sa.String(8))
     unit: Mapped[str] = mapped_column(sa.String(10))
-    plate: Mapped[str] = mapped_column(sa.String(20))
+    plates: Mapped[int]

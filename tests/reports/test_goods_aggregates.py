@@ -244,6 +244,14 @@ steps = st.lists(
 )
 @example(plan=[("truck", SHARED), ("fold", False), ("truck", SHARED | {"lines": [(3, "1", 0)], "org": 1})])
 @example(plan=[("truck", SHARED | {"currency": Currency.VND, "lines": [(6, "1", 0), (5, "1", 0)]}), ("fold", False)])
+@example(  # three shipments in the same set of keys (two plates, one without): counted apart, taken off apart
+    plan=[
+        ("truck", SHARED),
+        ("truck", SHARED | {"plate": PLATES[1]}),
+        ("truck", SHARED | {"plate": None}),
+        ("fold", False),
+    ]
+)
 @given(plan=steps)
 def test_goods_figures_equal_the_goods_lines_after_random_crossings_and_corrections(db, world, plan):
     orgs, product_ids, provinces = world

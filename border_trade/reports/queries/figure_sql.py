@@ -155,3 +155,27 @@ def aggregate(row, *, trucks, shipments=None, missing=None):
         export_usd=amount(row.export_usd, 2),
         import_usd=amount(row.import_usd, 2),
     )
+
+
+def set_duplicates(table, keys, counts, keep):
+    """Over a table of key sets (one row per member key, the set's counts on each), the times counted twice.
+
+    Something counted once in each of c keys of a report row is counted c times in the row's sum: for every set
+    with c ≥ 1 of its member rows in the row (after `keep`, which adds the FROM and the filters), take off
+    (c − 1) × each count. Return ({keys: row of those sums}, totals row), as `grouped` does.
+    """
+
+    def query(keys):
+        labelled = [key.label(f"k{i}") for i, key in enumerate(keys)]
+        counted = [sa.func.max(table.c[name]).label(name) for name in counts]
+        inner = keep(sa.select(*labelled, (sa.func.count() - 1).label("extra"), *counted))
+        inner = inner.group_by(table.c.day, table.c.set_no, *keys).subquery("sets")
+        sums = sa.select(*(count(inner.c.extra * inner.c[name]).label(name) for name in counts))
+        return sums, [inner.c[f"k{i}"] for i in range(len(keys))]
+
+    rows = {}
+    if keys:
+        sums, outer = query(keys)
+        for row in db.session.execute(sums.add_columns(*outer).group_by(*outer)):
+            rows[tuple(row[-len(keys) :])] = row
+    return rows, db.session.execute(query([])[0]).one()

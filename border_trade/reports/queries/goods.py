@@ -5,8 +5,8 @@ Each row sums the goods lines of its key: quantity, shipments and shipments with
 the key), and the lines' USD values at the crossing day's rates with each shipment's rounding remainder (between
 its lines' conversions and its own, as `/reports/volume` converts it) on its largest line, so the goods rows add up
 to the totals to the cent. The folded days are read from the daily goods figures, the others from the goods lines
-(computed as the fold does). A shipment in several keys is listed in `shared` once per key, so a coarser tally
-takes off the keys it was counted in more than once.
+(computed as the fold does). Shipments in several keys are listed in `shared` once per key of their set of keys,
+with how many they are, so a coarser tally takes off the keys they were counted in more than once.
 """
 
 from collections import namedtuple
@@ -26,7 +26,7 @@ TradeKey = namedtuple("TradeKey", "gate_id regime direction organisation_id hs_c
 
 @dataclass
 class TradeGoods:
-    """{TradeKey: {quantity, value_usd, shipments, missing}}, and [(TradeKey, shipment id, missing)]."""
+    """{TradeKey: {quantity, value_usd, shipments, missing}}, and [(set id, TradeKey, shipments, missing)]."""
 
     rows: dict = field(default_factory=dict)
     shared: list = field(default_factory=list)
@@ -49,9 +49,10 @@ def trade_goods(criteria):
         for key, measures in live.rows.items():
             if not criteria.direction or key[2] == criteria.direction:
                 goods.add(_trade_key(*key[1:]), *(measures[name] for name in MEASURES))
-        for *key, shipment_id, _plate, missing in live.shipments:
-            if not criteria.direction or key[2] == criteria.direction:
-                goods.shared.append((_trade_key(*key[1:]), shipment_id, missing))
+        for (day, keys), (shipments, missing, _plateless) in live.shipments.items():
+            for key in keys:
+                if not criteria.direction or key[2] == criteria.direction:
+                    goods.shared.append(((day, keys), _trade_key(*key[1:]), shipments, missing))
     return goods
 
 
@@ -76,7 +77,8 @@ def _from_figures(criteria, unfolded):
     for row in db.session.execute(query):
         quantity, value_usd, shipments, missing = row[len(keys) :]
         goods.add(TradeKey(*row[: len(keys)]), quantity, value_usd, int(shipments), int(missing))
-    shared = sa.select(*(s.c[name] for name in TradeKey._fields), s.c.shipment_id, s.c.missing)
+    shared = sa.select(*(s.c[name] for name in TradeKey._fields), s.c.day, s.c.set_no, s.c.shipments, s.c.missing)
     for row in db.session.execute(where(shared, s, criteria, unfolded)):
-        goods.shared.append((TradeKey(*row[: len(keys)]), row.shipment_id, bool(row.missing)))
+        set_id = (row.day, row.set_no)
+        goods.shared.append((set_id, TradeKey(*row[: len(keys)]), row.shipments, row.missing))
     return goods

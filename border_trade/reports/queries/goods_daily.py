@@ -11,7 +11,7 @@ The fold computes the days from the `crossed` events; the monthly border-trade r
 the same way from the shipments' `crossed_at` (`source="shipments"`), as every live reading does.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
@@ -44,13 +44,23 @@ GOODS_MEASURES = (
 )
 
 
+SHIPMENT_COUNTS = ("shipments", "missing", "plateless")
+
+TRIP_COUNTS = ("plates",)
+
+
 @dataclass
 class GoodsFigures:
-    """What the goods figure tables hold for some days (plain values, exact decimals)."""
+    """What the goods figure tables hold for some days (plain values, exact decimals).
+
+    `shipments`: for each day and set of two or more goods keys, the shipments whose lines fall in exactly those
+    keys (how many; how many of them lack a rate; how many have no plate). `trips`: for each day and set of two or
+    more goods keys (of one gate), how many plates crossed in exactly those keys.
+    """
 
     rows: dict = field(default_factory=dict)  # GOODS_KEY tuple -> {measure: value}
-    shipments: set = field(default_factory=set)  # (*GOODS_KEY, shipment_id, plate, missing)
-    trips: set = field(default_factory=set)  # (*GOODS_KEY, plate)
+    shipments: dict = field(default_factory=dict)  # (day, frozenset of GOODS_KEY tuples) -> SHIPMENT_COUNTS
+    trips: dict = field(default_factory=dict)  # (day, frozenset of GOODS_KEY tuples) -> TRIP_COUNTS
 
 
 def _empty():
@@ -134,12 +144,15 @@ def fold_lines(lines, dialect):
         measures["shipments"] = len(members[key])
         measures["missing"] = len(lacking[key])
         measures["trips"] = len(plates[key]) + len(plateless[key])
+    sets = defaultdict(lambda: [0, 0, 0])
     for shipment_id, keys in keys_of_shipment.items():
         if len(keys) > 1:
-            figures.shipments |= {(*key, shipment_id, *facts[shipment_id]) for key in keys}
-    for (_day, _gate, plate), keys in keys_of_trip.items():
-        if len(keys) > 1:
-            figures.trips |= {(*key, plate) for key in keys}
+            plate, missing = facts[shipment_id]
+            counts = sets[(next(iter(keys))[0], frozenset(keys))]
+            counts[0], counts[1], counts[2] = counts[0] + 1, counts[1] + missing, counts[2] + (plate is None)
+    figures.shipments = {key: tuple(counts) for key, counts in sets.items()}
+    trips = Counter((day, frozenset(keys)) for (day, _gate, _plate), keys in keys_of_trip.items() if len(keys) > 1)
+    figures.trips = {key: (plates,) for key, plates in trips.items()}
     return figures
 
 
@@ -198,19 +211,35 @@ def stored_goods_days(days):
         for row in db.session.scalars(sa.select(GoodsDayFigure).where(GoodsDayFigure.day.in_(chunk))):
             key = tuple(getattr(row, name) for name in GOODS_KEY)
             figures.rows[key] = {name: _stored(getattr(row, name), name) for name in GOODS_MEASURES}
-        shipments = sa.select(*(t_goods_shipments.c[name] for name in (*GOODS_KEY, "shipment_id", "plate", "missing")))
-        for row in db.session.execute(shipments.where(t_goods_shipments.c.day.in_(chunk))):
-            figures.shipments.add((as_date(row[0]), *row[1:-1], bool(row[-1])))
-        trips = sa.select(*(t_goods_trips.c[name] for name in (*GOODS_KEY, "plate")))
-        trips = trips.where(t_goods_trips.c.day.in_(chunk))
-        figures.trips |= {(as_date(r[0]), *r[1:]) for r in db.session.execute(trips)}
+        figures.shipments.update(_stored_sets(t_goods_shipments, SHIPMENT_COUNTS, chunk))
+        figures.trips.update(_stored_sets(t_goods_trips, TRIP_COUNTS, chunk))
     return figures
+
+
+def _stored_sets(table, counts, days):
+    members, numbers = defaultdict(set), {}
+    query = sa.select(*(table.c[name] for name in (*GOODS_KEY, "set_no", *counts))).where(table.c.day.in_(days))
+    for row in db.session.execute(query):
+        key = (as_date(row[0]), *row[1 : len(GOODS_KEY)])
+        members[(key[0], row.set_no)].add(key)
+        numbers[(key[0], row.set_no)] = tuple(row[len(GOODS_KEY) + 1 :])
+    return {(day, frozenset(keys)): numbers[(day, number)] for (day, number), keys in members.items()}
 
 
 def goods_rows(figures):
     """Return the rows of GoodsFigures as dicts for the tables (figure rows, shared shipments, shared trips)."""
     rows = [dict(zip(GOODS_KEY, key, strict=True)) | measures for key, measures in figures.rows.items()]
-    names = (*GOODS_KEY, "shipment_id", "plate", "missing")
-    shipments = [dict(zip(names, row, strict=True)) for row in figures.shipments]
-    trips = [dict(zip((*GOODS_KEY, "plate"), row, strict=True)) for row in figures.trips]
-    return rows, shipments, trips
+    return rows, _set_rows(figures.shipments, SHIPMENT_COUNTS), _set_rows(figures.trips, TRIP_COUNTS)
+
+
+def _set_rows(sets, counts):
+    """One row per member key of each set, numbered within its day (any numbering: verify compares the sets)."""
+    by_day = defaultdict(list)
+    for (day, keys), numbers in sets.items():
+        by_day[day].append((sorted(keys, key=repr), numbers))
+    rows = []
+    for entries in by_day.values():
+        for number, (keys, numbers) in enumerate(sorted(entries, key=repr), start=1):
+            extra = {"set_no": number} | dict(zip(counts, numbers, strict=True))
+            rows += [dict(zip(GOODS_KEY, key, strict=True)) | extra for key in keys]
+    return rows

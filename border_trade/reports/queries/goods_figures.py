@@ -4,9 +4,9 @@ The goods figures hold one row per local day and goods key (the shipment's gate,
 the line's product, HS code and unit). The product group (the product's OCOP group, else the HS code's), the OCOP
 stars and the HS chapter are read from the catalogue and the key when the report runs, as the goods lines'
 reading does. Weights and values add up over keys. Shipments, shipments without a rate and truck trips are
-distinct counts: a row sums its keys' counts and takes off, for every shipment listed in
-report_goods_shared_shipments (for every plate listed in report_goods_shared_trips) the keys of the row it was
-counted in more than once.
+distinct counts: a row sums its keys' counts and takes off, for every set of keys that shipments
+(report_goods_shared_shipments) or plates (report_goods_shared_trips) fall in exactly, the keys of the row they
+were counted in more than once, times how many they are.
 """
 
 import sqlalchemy as sa
@@ -15,8 +15,8 @@ from ...enums import Direction
 from ...extensions import db
 from .base import dialect_name, raw, t_hs, t_products
 from .daily import as_date
-from .figure_sql import aggregate, count, dimensions, grouped, key_of, measures, trip, where
-from .goods_daily import t_goods, t_goods_shipments, t_goods_trips
+from .figure_sql import aggregate, dimensions, grouped, key_of, measures, set_duplicates, where
+from .goods_daily import SHIPMENT_COUNTS, TRIP_COUNTS, t_goods, t_goods_shipments, t_goods_trips
 
 
 def goods_dimensions(table, criteria, group_by, dialect):
@@ -73,31 +73,28 @@ def _corrected(row, twice):
     return aggregate(row, trucks=row.trips - trips, shipments=row.shipments - shipments, missing=row.missing - missing)
 
 
-def _less_distinct(condition, shipment_id):
-    """Rows of the condition less their distinct shipments: the times a shipment was counted again."""
-    return count(sa.case((condition, 1), else_=0)) - sa.func.count(sa.distinct(sa.case((condition, shipment_id))))
-
-
 def _twice(criteria, group_by, unfolded, dialect):
     """Return ({keys: (shipments, trips, missing) counted twice}, the same for the totals)."""
-    s, t = t_goods_shipments, t_goods_trips
-    shipments = (sa.func.count() - sa.func.count(sa.distinct(s.c.shipment_id))).label("shipments")
-    missing = _less_distinct(s.c.missing == sa.true(), s.c.shipment_id).label("missing")
-    plateless = _less_distinct(s.c.plate.is_(None), s.c.shipment_id).label("plateless")
-    rows, totals = _read(s, criteria, group_by, unfolded, dialect, shipments, missing, plateless)
-    plates = (sa.func.count() - sa.func.count(sa.distinct(trip(t)))).label("plates")
-    trip_rows, trip_totals = _read(t, criteria, group_by, unfolded, dialect, plates)
+    shipments = _duplicates(t_goods_shipments, SHIPMENT_COUNTS, criteria, group_by, unfolded, dialect)
+    trips = _duplicates(t_goods_trips, TRIP_COUNTS, criteria, group_by, unfolded, dialect)
 
-    def merged(shared, trips):
-        shared_counts = (shared.shipments, shared.plateless, shared.missing) if shared is not None else (0, 0, 0)
-        return (
-            int(shared_counts[0] or 0),
-            int(shared_counts[1] or 0) + int(trips.plates if trips is not None else 0),
-            int(shared_counts[2] or 0),
-        )
+    def merged(shared, plates):
+        shipments, missing, plateless = (shared.shipments, shared.missing, shared.plateless) if shared else (0, 0, 0)
+        return int(shipments), int(plateless) + int(plates.plates if plates else 0), int(missing)
 
-    keys = set(rows) | set(trip_rows)
-    return {key: merged(rows.get(key), trip_rows.get(key)) for key in keys}, merged(totals, trip_totals)
+    keys = set(shipments[0]) | set(trips[0])
+    rows = {key: merged(shipments[0].get(key), trips[0].get(key)) for key in keys}
+    return rows, merged(shipments[1], trips[1])
+
+
+def _duplicates(table, counts, criteria, group_by, unfolded, dialect):
+    source, columns = goods_dimensions(table, criteria, group_by, dialect)
+    keys = [raw(columns[name]) for name in group_by]
+
+    def keep(query):
+        return goods_where(query.select_from(source), table, criteria, unfolded, columns)
+
+    return set_duplicates(table, keys, counts, keep)
 
 
 def goods_missing_days(criteria, unfolded):

@@ -26,7 +26,7 @@ from .base import (
     tune_for_reports,
 )
 from .daily import unfolded_days
-from .figure_sql import count, grouped, money, only, where
+from .figure_sql import count, grouped, money, only, set_duplicates, where
 from .goods_daily import t_goods, t_goods_shipments
 
 OCOP_DIMENSIONS = ("origin_province", "ocop_stars", "product", "gate")
@@ -169,11 +169,12 @@ def _from_figures(criteria, unfolded, group_by, province_as, origin_ids, gate_or
     keys = _figure_keys(g, group_by, origin)
     pairs = sa.select(*keys, g.c.product_id)
     part = _grouped_part(_kept(measures, g, *filters), _kept(pairs, g, *filters), keys, _amount)
-    twice = (sa.func.count() - sa.func.count(sa.distinct(s.c.shipment_id))).label("twice")
-    rows, totals = grouped(_kept(sa.select(twice), s, *filters), _figure_keys(s, group_by, origin))
+    rows, totals = set_duplicates(
+        s, _figure_keys(s, group_by, origin), ("shipments",), lambda query: _kept(query, s, *filters)
+    )
     for key, row in rows.items():
-        part.rows[key][0] -= int(row.twice or 0)
-    part.totals[0] -= int(totals.twice or 0)
+        part.rows[key][0] -= int(row.shipments)
+    part.totals[0] -= int(totals.shipments)
     return part
 
 

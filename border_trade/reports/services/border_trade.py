@@ -146,7 +146,7 @@ def border_trade_report(user, *, province=None, month):
 def _of_gate(goods, gate_id):
     return queries.TradeGoods(
         rows={key: row for key, row in goods.rows.items() if key.gate_id == gate_id},
-        shared=[entry for entry in goods.shared if entry[0].gate_id == gate_id],
+        shared=[entry for entry in goods.shared if entry[1].gate_id == gate_id],
     )
 
 
@@ -160,12 +160,13 @@ def _tallies(goods, by):
         tally.shipments += row["shipments"]
         tally.missing += row["missing"]
         tally.organisations.add(key.organisation_id)
-    seen = Counter((by(key), shipment_id) for key, shipment_id, _missing in goods.shared)
-    lacking = Counter((by(key), shipment_id) for key, shipment_id, missing in goods.shared if missing)
-    for (group, _shipment_id), times in seen.items():
-        tallies[group].shipments -= times - 1
-    for (group, _shipment_id), times in lacking.items():
-        tallies[group].missing -= times - 1
+    # shipments with exactly the same keys: counted once in each of their keys the tally holds
+    members = Counter((set_id, by(key)) for set_id, key, _shipments, _missing in goods.shared)
+    counts = {set_id: (shipments, missing) for set_id, _key, shipments, missing in goods.shared}
+    for (set_id, group), times in members.items():
+        shipments, missing = counts[set_id]
+        tallies[group].shipments -= (times - 1) * shipments
+        tallies[group].missing -= (times - 1) * missing
     return tallies
 
 

@@ -158,13 +158,13 @@ def _compare(stored, fresh):
 
 def _compare_goods(stored, fresh):
     differences = []
-    for key in sorted(set(stored.rows) | set(fresh.rows), key=repr):
-        if stored.rows.get(key) != fresh.rows.get(key):
-            differences.append(("report_goods_daily", key, stored.rows.get(key), fresh.rows.get(key)))
     for table, a, b in (
+        ("report_goods_daily", stored.rows, fresh.rows),
         ("report_goods_shared_shipments", stored.shipments, fresh.shipments),
         ("report_goods_shared_trips", stored.trips, fresh.trips),
     ):
-        for key in sorted(a ^ b, key=repr):
-            differences.append((table, key, key in a, key in b))
+        for key in sorted(set(a) | set(b), key=repr):
+            if a.get(key) != b.get(key):
+                shown = key if table == "report_goods_daily" else (key[0], *sorted(key[1], key=repr))
+                differences.append((table, shown, a.get(key), b.get(key)))
     return differences
