@@ -128,3 +128,31 @@ class Gunicorn:
             self.process.wait(timeout=10)
         except ProcessLookupError:
             pass
+
+
+class Scheduler:
+    """`flask scheduler run`, as production runs it beside the app servers (deploy/border-trade-scheduler.service):
+    its jobs (the queue-number checkpoints every minute among them) run during the benchmark as they would at a gate."""
+
+    def __init__(self, env, workdir):
+        self.env, self.log, self.process = env, workdir / "scheduler.log", None
+
+    def start(self):
+        command = [str(PYTHON), "-m", "flask", "--app", "border_trade", "scheduler", "run"]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        print(f"scheduler (pid {self.process.pid})", flush=True)
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=35)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass

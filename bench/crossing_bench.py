@@ -37,7 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from bench._crossing_load import combine, load
 from bench._crossing_report import report, summarise, verify, write_docs
-from bench._crossing_setup import HOST, PYTHON, Gunicorn, bench_env, create_database, drop_database, step
+from bench._crossing_setup import (
+    HOST,
+    PYTHON,
+    Gunicorn,
+    Scheduler,
+    bench_env,
+    create_database,
+    drop_database,
+    step,
+)
 from bench._crossing_world import GATE
 
 HARD_LIMIT_SECONDS = 900  # the whole run, whatever happens
@@ -99,6 +108,9 @@ def main():
         made_up = [f"BT-2099-{n:06d}" for n in range(1, 200_001)]
         loads = {"before": os.getloadavg()[0]}
         urls = {}
+        scheduler = Scheduler(env, workdir)  # its jobs run beside the app servers, as in production
+        servers.append(scheduler)
+        scheduler.start()
         for name, target in TARGETS.items():  # both servers up at once: an idle sync worker costs nothing
             server = Gunicorn(name, target["wsgi"], env, workdir, args.threads)
             servers.append(server)

@@ -70,7 +70,7 @@ def _statement(arrival, sequence):
     columns = [Shipment, keys.c.request_hash, keys.c.response_status, keys.c.response_body]
     waiting = booking = None
     if arrival:
-        earlier, waiting_id = arrival_facts(shipments)
+        earlier, waiting_id = arrival_facts(shipments, checkpoints=sequence)
         columns.append(earlier)
         if sequence:  # PostgreSQL: the waiting booking itself, locked, from a LATERAL subquery
             waiting, booking = waiting_booking_locked(shipments)

@@ -26,6 +26,7 @@ from ..fleet.models import Vehicle
 from ..fleet.plates import PlateError, canonical_plate
 from ..shipments.models import Shipment
 from ..types import utcnow
+from .checkpoints import checkpoint_columns, forget_checkpoint, is_late
 from .models import Booking, BookingStatus
 from .noshow import no_show_grace
 from .slots import local_day_and_minute, local_start
@@ -107,19 +108,26 @@ _EARLIER_ARRIVALS = sa.select(sa.func.count()).where(
 )
 
 
-def arrival_facts(shipments):
+def arrival_facts(shipments, *, checkpoints=False):
     """Two scalar subqueries, correlated to `shipments` (the Shipment table of the caller's statement), that let
     the caller read in its own round trip what an arrival needs: the earlier arrivals (as `queue_number` counts
-    them; bind parameters day_start, day_end, occurred_at) and the id of a booking waiting for the truck, if any
-    (bind parameter ended_after, as `expecting_booking`). Labelled `earlier_arrivals` and `waiting_booking`."""
+    them; bind parameters day, day_start, day_end, occurred_at) and the id of a booking waiting for the truck, if any
+    (bind parameter ended_after, as `expecting_booking`). Labelled `earlier_arrivals` and `waiting_booking`.
+
+    With `checkpoints` (PostgreSQL) the earlier arrivals start from the day's checkpoint when there is one
+    (equeue.checkpoints): its count, plus the arrivals from its `upto` on."""
     earlier = _SHIPMENTS.alias("earlier")
+    start = sa.bindparam("day_start")
+    if checkpoints:
+        upto, base = checkpoint_columns(shipments)
+        start = sa.func.coalesce(upto, start)
     count = (
         sa.select(sa.func.count())
         .where(
             earlier.c.gate_id == shipments.c.gate_id,
             earlier.c.direction == shipments.c.direction,
             earlier.c.id != shipments.c.id,
-            earlier.c.arrived_at >= sa.bindparam("day_start"),
+            earlier.c.arrived_at >= start,
             earlier.c.arrived_at < sa.bindparam("day_end"),
             sa.or_(
                 earlier.c.arrived_at < sa.bindparam("occurred_at"),
@@ -128,6 +136,8 @@ def arrival_facts(shipments):
         )
         .scalar_subquery()
     )
+    if checkpoints:
+        count = sa.func.coalesce(base, 0) + count
     booking = (
         sa.select(Booking.id)
         .where(
@@ -183,6 +193,7 @@ def arrival_parameters(occurred_at):
     """The bind parameters of `arrival_facts` for an arrival at `occurred_at`."""
     day = local_day_and_minute(occurred_at)[0]
     return {
+        "day": day,
         "day_start": local_start(day, 0),
         "day_end": local_start(day, 24 * 60),
         "occurred_at": occurred_at,
@@ -244,6 +255,8 @@ def check_in(user, shipment, data, *, occurred_at, facts=None):
         changes = {"status": BookingStatus.ARRIVED, "arrived_at": occurred_at, "updated_at": utcnow()}
         writes.update_versioned(booking, changes, key="booking.arrive")
         record("booking.arrive", actor=user, obj=booking, before={"status": before}, after={"status": "arrived"})
+    if is_late(occurred_at, utcnow()):  # an outbox's older arrival: the checkpoint may not count it (checkpoints.py)
+        forget_checkpoint(shipment.gate_id, shipment.direction, occurred_at)
     shipment.booking_code = booking.code if booking is not None else None
     shipment.walk_in = booking is None
     shipment.queue_number = earlier + 1 if earlier is not None else queue_number(shipment, occurred_at)

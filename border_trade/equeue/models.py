@@ -167,3 +167,19 @@ class Booking(db.Model):
 
     def __repr__(self):
         return f"<Booking {self.code} {self.status}>"
+
+
+class QueueCheckpoint(db.Model):
+    """How many trucks had arrived at a gate in a direction on a local day before `upto` (PostgreSQL only).
+
+    Written by the `queue_checkpoints` job; an arrival's queue number adds the arrivals since `upto` to it instead
+    of counting the whole day (equeue.checkpoints)."""
+
+    __tablename__ = "queue_checkpoints"
+
+    gate_id: Mapped[int] = mapped_column(sa.ForeignKey("gates.id"), primary_key=True)
+    direction: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    upto: Mapped[datetime] = mapped_column(UTCDateTime)
+    arrivals: Mapped[int]
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ from ..documents.models import Document
 from ..documents.rules import evaluate
 from ..documents.services import active_rules
 from ..equeue.calls import mark_late_calls
+from ..equeue.checkpoints import refresh_checkpoints
 from ..equeue.noshow import mark_no_shows
 from ..equeue.services import release_unconfirmed
 from ..extensions import db
@@ -239,4 +240,5 @@ JOBS = {
     "ocop_expiry": (warn_ocop_expiry, {"trigger": "cron", "hour": 6, "minute": 10}),  # #19
     "partitions": (ensure_partitions, {"trigger": "cron", "hour": 2, "minute": 15}),  # #20: 3 months ahead (PG)
     "report_figures": (fold_report_figures, {"trigger": "interval", "minutes": 1}),  # #20: docs/aggregates.md
+    "queue_checkpoints": (refresh_checkpoints, {"trigger": "interval", "minutes": 1}),  # #20: equeue.checkpoints
 }

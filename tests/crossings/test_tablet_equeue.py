@@ -176,7 +176,7 @@ def _fill(n, start_minute):
         shipment = truck(booked_at=today_at(f"{6 + (start_minute + i) // 2:02d}:{30 * (i % 2):02d}"))
         declare(shipment, number=f"3052544{start_minute + i:05d}", channel=(Lane.GREEN, Lane.YELLOW, Lane.RED)[i % 3])
         if i % 2:
-            crossed = truck(status=S.CROSSED, crossed_at=utcnow() - timedelta(minutes=5 + i))
+            crossed = truck(status=S.CROSSED, crossed_at=utcnow() - timedelta(seconds=5 + i))  # today, even at 00:05
             declare(crossed, number=f"3052555{start_minute + i:05d}", channel=Lane.GREEN)
 
 

@@ -1,0 +1,114 @@
+"""Queue-number checkpoints (#20, equeue.checkpoints): an arrival adds the arrivals since the day's checkpoint to it
+instead of counting the whole day, and gets the same number as the full count; a late arrival drops the checkpoint."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from border_trade.auth.models import Role
+from border_trade.equeue.arrivals import queue_number
+from border_trade.equeue.checkpoints import MARGIN, refresh_checkpoints
+from border_trade.equeue.models import QueueCheckpoint
+from border_trade.equeue.slots import local_day_and_minute
+from border_trade.extensions import db
+from border_trade.shipments.models import Shipment, ShipmentStatus
+from border_trade.types import utcnow
+from tests.factories import get_gate, make_shipment, make_user
+
+
+@pytest.fixture
+def officer_auth(token_for):
+    return token_for(make_user(Role.GATE_OFFICER, gates=[get_gate("MOC-BAI")]))
+
+
+def _trucks(n, **values):
+    exporter = make_user(Role.EXPORTER)
+    return [make_shipment(exporter.organisation, gate=get_gate("MOC-BAI"), **values) for _ in range(n)]
+
+
+def _arrive(client, auth, shipment, occurred_at):
+    body = {"shipment": shipment.reference, "event": "arrived", "occurred_at": occurred_at.isoformat()}
+    response = client.post(
+        "/api/v1/gates/MOC-BAI/crossings", json=body, headers=auth | {"Idempotency-Key": uuid.uuid4().hex}
+    )
+    assert response.status_code == 201, response.json
+    return response.json["shipment"]["queue_number"]
+
+
+@pytest.fixture(autouse=True)
+def _not_at_midnight():
+    # every arrival of a test falls on one local day: the last 5 minutes before it must be today's
+    if local_day_and_minute(utcnow())[1] < 6:
+        pytest.skip("the first minutes of the local day: the arrivals of a few minutes ago were yesterday's")
+
+
+def _checkpoint():
+    return db.session.scalar(sa.select(QueueCheckpoint).where(QueueCheckpoint.gate_id == get_gate("MOC-BAI").id))
+
+
+def _full_count(reference, at):
+    shipment = db.session.scalar(sa.select(Shipment).where(Shipment.reference == reference))
+    return queue_number(shipment, at)
+
+
+def test_arrivals_count_from_the_checkpoint_and_agree_with_the_full_count(app, client, officer_auth):
+    if db.engine.dialect.name != "postgresql":
+        assert refresh_checkpoints() == 0  # SQLite counts in full: no checkpoint is written
+        assert _checkpoint() is None
+        return
+    now = utcnow()
+    # five trucks arrived 4 minutes to 3 minutes 20 ago (before the checkpoint's upto), two a few seconds ago
+    earlier = _trucks(7, status=ShipmentStatus.AT_GATE)
+    for n, truck in enumerate(earlier):
+        truck.arrived_at = now - (timedelta(seconds=240 - 10 * n) if n < 5 else timedelta(seconds=30 - n))
+    db.session.commit()
+    assert refresh_checkpoints(now) == 1
+    checkpoint = _checkpoint()
+    assert checkpoint.arrivals == 5 and checkpoint.upto == now - 2 * MARGIN
+    new = _trucks(1, status=ShipmentStatus.SUBMITTED)[0]
+    number = _arrive(client, officer_auth, new, utcnow())
+    assert number == 8 == _full_count(new.reference, utcnow())
+    # the number really comes from the checkpoint: a checkpoint that says 100 gives 103 + 1 after the same trucks
+    db.session.execute(sa.update(QueueCheckpoint).values(arrivals=100))
+    db.session.commit()
+    other = _trucks(1, status=ShipmentStatus.SUBMITTED)[0]
+    assert _arrive(client, officer_auth, other, utcnow()) == 100 + 3 + 1
+
+
+def test_a_late_arrival_drops_the_checkpoint_and_is_counted_by_the_next(app, client, officer_auth):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("checkpoints are PostgreSQL's")
+    now = utcnow()
+    earlier = _trucks(3, status=ShipmentStatus.AT_GATE)
+    for n, truck in enumerate(earlier):
+        truck.arrived_at = now - timedelta(seconds=280 - n)
+    db.session.commit()
+    refresh_checkpoints(now)
+    assert _checkpoint().arrivals == 3
+    # a tablet's outbox syncs an arrival of 3 minutes ago: before the checkpoint's upto, which did not count it
+    late = _trucks(1, status=ShipmentStatus.SUBMITTED)[0]
+    assert _arrive(client, officer_auth, late, now - timedelta(seconds=180)) == 4
+    assert _checkpoint() is None  # dropped: numbers are counted in full until the job counts again
+    live = _trucks(1, status=ShipmentStatus.SUBMITTED)[0]
+    assert _arrive(client, officer_auth, live, utcnow()) == 5 == _full_count(live.reference, utcnow())
+    refresh_checkpoints(utcnow())
+    assert _checkpoint().arrivals == 4  # the three and the late one; the live one is after its upto
+    another = _trucks(1, status=ShipmentStatus.SUBMITTED)[0]
+    assert _arrive(client, officer_auth, another, utcnow()) == 6
+
+
+def test_the_job_drops_the_checkpoints_of_past_days(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("checkpoints are PostgreSQL's")
+    now = utcnow()
+    truck = _trucks(1, status=ShipmentStatus.AT_GATE)[0]
+    truck.arrived_at = now - timedelta(minutes=4)
+    db.session.commit()
+    refresh_checkpoints(now)
+    db.session.execute(sa.update(QueueCheckpoint).values(day=QueueCheckpoint.day - 3))
+    db.session.commit()
+    refresh_checkpoints(now + timedelta(minutes=1))
+    days = db.session.scalars(sa.select(QueueCheckpoint.day)).all()
+    assert len(days) == 1 and days[0] >= (now - timedelta(days=1)).date()
