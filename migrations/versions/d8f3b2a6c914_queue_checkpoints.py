@@ -3,7 +3,7 @@ queue number adds the arrivals since then instead of counting the whole day (equ
 `queue_checkpoints` job on PostgreSQL).
 
 Revision ID: d8f3b2a6c914
-Revises: c4e8a1f2b7d3
+Revises: a7d3f5c9e214
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 import border_trade.types
 
 revision = "d8f3b2a6c914"
-down_revision = "c4e8a1f2b7d3"
+down_revision = "a7d3f5c9e214"
 branch_labels = None
 depends_on = None
 
