@@ -8,7 +8,8 @@ What it does, bounded in time and cleaning up after itself:
    reference data and seeds one gate officer with an API token and thousands of submitted shipments for Mộc Bài,
    with their goods lines and papers, from the seed factory (bench/_crossing_world.py): walk-ins, and as many
    again with a confirmed e-queue booking each (their trucks in the register);
-2. for border-trade (`wsgi:app`) and then the baseline (`bench/baseline_app.py`): starts gunicorn with the
+2. starts `flask scheduler run` (its jobs run beside the app servers, as in production); for border-trade
+   (`wsgi:app`) and then the baseline (`bench/baseline_app.py`): starts gunicorn with the
    repository's gunicorn.conf.py and 2 workers, BORDER_TRADE_ENV=production, on a free 127.0.0.1 port;
    warms it up; a load generator in another process posts `arrived` events (a fresh shipment and a fresh
    Idempotency-Key each) at a fixed rate, then as fast as a fixed number of connections allow; border-trade
