@@ -72,6 +72,20 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def stop_group(process):
+    """SIGTERM a process started in its own session (and its children); SIGKILL after 35 s."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=35)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
 class Gunicorn:
     """gunicorn with the repository's gunicorn.conf.py, 2 workers, in its own process group."""
 
@@ -118,16 +132,7 @@ class Gunicorn:
         raise RuntimeError(f"{self.name}: not ready after {timeout} s:\n{self.log.read_text()[-3000:]}")
 
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=35)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
+        stop_group(self.process)
 
 
 class Scheduler:
@@ -146,13 +151,4 @@ class Scheduler:
         print(f"scheduler (pid {self.process.pid})", flush=True)
 
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=35)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
+        stop_group(self.process)
