@@ -57,20 +57,26 @@ def expecting_booking(shipment, occurred_at=None):
     return db.session.scalar(_waiting_booking(True), parameters)
 
 
-@functools.cache
-def _waiting_booking(or_in_time):
-    """The statement of expecting_booking, built once per variant (every arrival runs it) at its first use: built at
-    import, its eager load would configure the mappers before every model is imported."""
+def _waiting(shipment_id, gate_id, *, or_in_time=True):
+    """The conditions of a booking that waits for the shipment's truck at its gate: expecting it, or (`or_in_time`)
+    marked no-show by the job while the truck had arrived within the grace (bind parameter ended_after)."""
     also = ()
     if or_in_time:
         also = (sa.and_(Booking.status == BookingStatus.NO_SHOW, Booking.slot_end > sa.bindparam("ended_after")),)
     return (
+        Booking.shipment_id == shipment_id,
+        Booking.gate_id == gate_id,
+        sa.or_(Booking.status.in_(EXPECTING), *also),
+    )
+
+
+@functools.cache
+def _waiting_booking(or_in_time):
+    """The statement of expecting_booking, built once per variant (every arrival runs it) at its first use: built at
+    import, its eager load would configure the mappers before every model is imported."""
+    return (
         sa.select(Booking)
-        .where(
-            Booking.shipment_id == sa.bindparam("shipment_id"),
-            Booking.gate_id == sa.bindparam("gate_id"),
-            sa.or_(Booking.status.in_(EXPECTING), *also),
-        )
+        .where(*_waiting(sa.bindparam("shipment_id"), sa.bindparam("gate_id"), or_in_time=or_in_time))
         .options(joinedload(Booking.vehicle, innerjoin=True))  # the booked plate in the same round trip
         .order_by(Booking.slot_start)
         .limit(1)
@@ -138,19 +144,7 @@ def arrival_facts(shipments, *, checkpoints=False):
     )
     if checkpoints:
         count = sa.func.coalesce(base, 0) + count
-    booking = (
-        sa.select(Booking.id)
-        .where(
-            Booking.shipment_id == shipments.c.id,
-            Booking.gate_id == shipments.c.gate_id,
-            sa.or_(
-                Booking.status.in_(EXPECTING),
-                sa.and_(Booking.status == BookingStatus.NO_SHOW, Booking.slot_end > sa.bindparam("ended_after")),
-            ),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
+    booking = sa.select(Booking.id).where(*_waiting(shipments.c.id, shipments.c.gate_id)).limit(1).scalar_subquery()
     return count.label("earlier_arrivals"), booking.label("waiting_booking")
 
 
@@ -162,14 +156,7 @@ def waiting_booking_locked(shipments):
     waiting = (
         sa.select(bookings, vehicles.c.plate.label("booked_plate"))
         .join(vehicles, vehicles.c.id == bookings.c.vehicle_id)
-        .where(
-            bookings.c.shipment_id == shipments.c.id,
-            bookings.c.gate_id == shipments.c.gate_id,
-            sa.or_(
-                bookings.c.status.in_(EXPECTING),
-                sa.and_(bookings.c.status == BookingStatus.NO_SHOW, bookings.c.slot_end > sa.bindparam("ended_after")),
-            ),
-        )
+        .where(*_waiting(shipments.c.id, shipments.c.gate_id))
         .order_by(bookings.c.slot_start)
         .limit(1)
         .with_for_update(of=bookings)
