@@ -1,6 +1,7 @@
 """Queue-number checkpoints (#20, equeue.checkpoints): an arrival adds the arrivals since the day's checkpoint to it
 instead of counting the whole day, and gets the same number as the full count; a late arrival drops the checkpoint."""
 
+import threading
 import uuid
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 from border_trade.auth.models import Role
 from border_trade.equeue.arrivals import queue_number
-from border_trade.equeue.checkpoints import MARGIN, refresh_checkpoints
+from border_trade.equeue.checkpoints import LOCK_CLASS, MARGIN, refresh_checkpoints
 from border_trade.equeue.models import QueueCheckpoint
 from border_trade.equeue.slots import local_day_and_minute
 from border_trade.extensions import db
@@ -112,3 +113,35 @@ def test_the_job_drops_the_checkpoints_of_past_days(app):
     refresh_checkpoints(now + timedelta(minutes=1))
     days = db.session.scalars(sa.select(QueueCheckpoint.day)).all()
     assert len(days) == 1 and days[0] >= (now - timedelta(days=1)).date()
+
+
+@pytest.mark.postgres
+def test_the_job_waits_for_a_late_arrival_in_flight_and_counts_it(app):
+    """A late arrival holds the gate's advisory lock until it commits: a checkpoint counted meanwhile would miss it,
+    so the job waits for it and counts it."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrency tests run on PostgreSQL (set TEST_DATABASE_URL)")
+    now = utcnow()
+    gate = get_gate("MOC-BAI")
+    first, late = _trucks(2, status=ShipmentStatus.SUBMITTED)
+    first.arrived_at = now - timedelta(seconds=250)
+    db.session.commit()
+    done = []
+    with db.engine.connect() as tablet:  # the late arrival's transaction: the lock and its shipment's arrival
+        tablet.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_CLASS, gate.id * 2)))
+        tablet.execute(
+            sa.update(Shipment).where(Shipment.id == late.id).values(arrived_at=now - timedelta(seconds=200))
+        )
+
+        def job():
+            with app.app_context():
+                done.append(refresh_checkpoints(now))
+
+        thread = threading.Thread(target=job)
+        thread.start()
+        thread.join(2)
+        assert thread.is_alive() and done == []  # waiting for the arrival's transaction
+        tablet.commit()
+        thread.join(30)
+    assert done == [1]
+    assert _checkpoint().arrivals == 2  # the late arrival is in
