@@ -20,9 +20,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import load_only
 
 from ..equeue.arrivals import ArrivalFacts, arrival_facts, arrival_parameters, waiting_booking_locked
+from ..equeue.checkpoints import is_late, ticket_lateral
 from ..extensions import db
 from ..idempotency import IdempotencyKey
 from ..shipments.models import Shipment
+from ..types import utcnow
 
 # the columns a gate event reads (its checks, the response, the webhooks' payload); any other is loaded when read
 LOADED = (
@@ -47,7 +49,8 @@ def lock_shipment(user, key, reference, event, occurred_at):
     parameters = {"reference": reference.strip().upper(), "user_id": user.id, "key": key}
     if arrival:
         parameters.update(arrival_parameters(occurred_at))
-    statement, booking = _statement(arrival, sequence)
+    late = arrival and is_late(occurred_at, utcnow())  # counted in full, by its time (equeue.checkpoints)
+    statement, booking = _statement(arrival, sequence, late)
     row = db.session.execute(statement, parameters).first()
     if row is None:
         return Locked(None, None, None, None)
@@ -62,15 +65,18 @@ def lock_shipment(user, key, reference, event, occurred_at):
 
 
 @functools.cache
-def _statement(arrival, sequence):
+def _statement(arrival, sequence, late=False):
     """Return (the statement, the Booking entity of its LATERAL subquery or None), built once per variant at first
     use (not at import: the mappers are configured when every model is)."""
     shipments = Shipment.__table__
     keys = IdempotencyKey.__table__
     columns = [Shipment, keys.c.request_hash, keys.c.response_status, keys.c.response_body]
-    waiting = booking = None
+    waiting = booking = ticket = None
+    if arrival and sequence and not late:  # a live arrival on PostgreSQL: its queue ticket (equeue.checkpoints)
+        ticket = ticket_lateral(shipments, keys)
     if arrival:
-        earlier, waiting_id = arrival_facts(shipments, checkpoints=sequence)
+        column = ticket.c.ticket if ticket is not None else None
+        earlier, waiting_id = arrival_facts(shipments, checkpoints=sequence, ticket=column)
         columns.append(earlier)
         if sequence:  # PostgreSQL: the waiting booking itself, locked, from a LATERAL subquery
             waiting, booking = waiting_booking_locked(shipments)
@@ -85,6 +91,8 @@ def _statement(arrival, sequence):
         .options(load_only(*(getattr(Shipment, name) for name in LOADED), raiseload=False))
         .outerjoin(keys, sa.and_(keys.c.user_id == sa.bindparam("user_id"), keys.c.key == sa.bindparam("key")))
     )
+    if ticket is not None:
+        statement = statement.outerjoin(ticket, sa.true())
     if waiting is not None:
         statement = statement.outerjoin(waiting, sa.true())
     statement = statement.where(Shipment.reference == sa.bindparam("reference")).with_for_update(of=Shipment)

@@ -8,7 +8,8 @@ A walk-in (no booking holding a place): recorded as any arrival; the plate is op
 Every arrival gets `queue_number`: its place among today's arrivals at the gate in its direction (1 = first),
 counted from the shipments' recorded arrival times. No counter row is locked, so tablets never wait on each other;
 two trucks recorded in the very same instant may both be told the same number, which the queue (ordered by arrival
-time, then id) settles.
+time, then id) settles. On PostgreSQL a live arrival is numbered from the day's checkpoint and its queue ticket
+instead of a count (checkpoints.py).
 """
 
 import functools
@@ -26,7 +27,7 @@ from ..fleet.models import Vehicle
 from ..fleet.plates import PlateError, canonical_plate
 from ..shipments.models import Shipment
 from ..types import utcnow
-from .checkpoints import checkpoint_columns, forget_checkpoint, is_late
+from .checkpoints import checkpoint_columns, forget_checkpoint, is_late, ticket_columns
 from .models import Booking, BookingStatus
 from .noshow import no_show_grace
 from .slots import local_day_and_minute, local_start
@@ -114,14 +115,16 @@ _EARLIER_ARRIVALS = sa.select(sa.func.count()).where(
 )
 
 
-def arrival_facts(shipments, *, checkpoints=False):
+def arrival_facts(shipments, *, checkpoints=False, ticket=None):
     """Two scalar subqueries, correlated to `shipments` (the Shipment table of the caller's statement), that let
     the caller read in its own round trip what an arrival needs: the earlier arrivals (as `queue_number` counts
     them; bind parameters day, day_start, day_end, occurred_at) and the id of a booking waiting for the truck, if any
     (bind parameter ended_after, as `expecting_booking`). Labelled `earlier_arrivals` and `waiting_booking`.
 
     With `checkpoints` (PostgreSQL) the earlier arrivals start from the day's checkpoint when there is one
-    (equeue.checkpoints): its count, plus the arrivals from its `upto` on."""
+    (equeue.checkpoints): its count, plus the arrivals from its `upto` on. With a `ticket` (the arrival's number
+    from its gate and direction's sequence, checkpoints.ticket_lateral) and a checkpoint that read that sequence,
+    nothing is counted: the checkpoint's arrivals plus the tickets taken since."""
     earlier = _SHIPMENTS.alias("earlier")
     start = sa.bindparam("day_start")
     if checkpoints:
@@ -144,6 +147,10 @@ def arrival_facts(shipments, *, checkpoints=False):
     )
     if checkpoints:
         count = sa.func.coalesce(base, 0) + count
+    if ticket is not None:
+        recorded, seq_value = ticket_columns(shipments)
+        since = recorded + ticket - seq_value - 1
+        count = sa.case((sa.and_(ticket.is_not(None), seq_value.is_not(None)), since), else_=count)
     booking = sa.select(Booking.id).where(*_waiting(shipments.c.id, shipments.c.gate_id)).limit(1).scalar_subquery()
     return count.label("earlier_arrivals"), booking.label("waiting_booking")
 

@@ -1,25 +1,30 @@
-"""Queue-number checkpoints: an arrival's place among the day's arrivals without counting the whole day.
+"""Queue-number checkpoints and tickets: an arrival's place among the day's arrivals without counting the whole day.
 
 An arrival's queue number is 1 + the arrivals recorded earlier that local day at its gate and direction (arrivals.py).
 Counted from the shipments, that count grows with the day: a busy gate's thousandth truck reads a thousand index
-entries and their rows. On PostgreSQL the job `queue_checkpoints` (every minute) stores, per gate, direction and
-day, the arrivals before `upto` = now − 2 × MARGIN; an arrival then adds the arrivals from `upto` to its own time,
-a minute or two of them. The number is the same as the full count, as long as every arrival before `upto` was
-committed when the checkpoint was counted:
+entries and their rows. On PostgreSQL the job `queue_checkpoints` (every minute), per gate, direction and day, under
+the gate and direction's advisory lock:
 
-- an arrival recorded live (its `occurred_at` within MARGIN of the moment it is recorded) commits within MARGIN of
-  that moment (statements are cut at STATEMENT_TIMEOUT_MS, 15 s), so one still in flight when the job counts has
-  `occurred_at` ≥ the job's now − 2 × MARGIN = `upto`: it is counted live, never missed;
-- an arrival recorded late (a tablet's outbox syncing an older `occurred_at`) takes the gate and direction's
-  advisory lock and deletes the day's checkpoint in its own transaction: until the job counts again (under the same
-  lock, so after that arrival committed) numbers are counted in full.
+- creates the sequence of queue tickets `queue_numbers_<gate id>_<direction>` if it is missing, reads the last
+  ticket it handed out (`seq_value`), then counts the day's committed arrivals (`recorded`);
+- counts the arrivals before `upto` = now − 2 × MARGIN (`arrivals`).
 
-Nothing is locked for a live arrival: tablets never wait on each other or on the job. SQLite counts in full.
+A **live** arrival (recorded within MARGIN of its time) takes the next ticket in its lock statement (never on a
+replay) and is numbered `recorded + (ticket − seq_value)`: nothing is counted, nothing is locked. Numbers then
+follow the order arrivals are recorded in; they can be one off until the next run (a minute) when an arrival was
+in flight while the job counted, and a refused arrival (409, 422) leaves a gap until then.
+A **late** arrival (a tablet's outbox syncing an older time), an arrival before the day's first checkpoint, and
+every arrival on SQLite are counted by their arrival times: from the checkpoint's `arrivals` at `upto` when their
+time is after it (an arrival recorded live commits within MARGIN of its time, as statements are cut at
+STATEMENT_TIMEOUT_MS, 15 s: one in flight when the job counted is after `upto`), else over the whole day. A late
+arrival also takes the advisory lock and deletes the day's checkpoint in its own transaction, so the job counts
+it (after it committed) before numbers come from a checkpoint again.
 """
 
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ..extensions import db
@@ -30,6 +35,7 @@ from .models import QueueCheckpoint
 from .slots import local_day_and_minute, local_start
 
 MARGIN = timedelta(minutes=1)
+SEQUENCE_PREFIX = "queue_numbers_"  # + gate id + "_" + direction: the tickets of a gate and direction
 LOCK_CLASS = 20_017  # pg_advisory_xact_lock(LOCK_CLASS, gate_id * 2 + direction): one key per gate and direction
 _DIRECTIONS = {"export": 0, "import": 1}
 
@@ -55,6 +61,37 @@ def checkpoint_columns(shipments):
     upto = sa.select(_CHECKPOINTS.c.upto).where(*where).correlate(shipments).scalar_subquery()
     arrivals = sa.select(_CHECKPOINTS.c.arrivals).where(*where).correlate(shipments).scalar_subquery()
     return upto, arrivals
+
+
+def ticket_lateral(shipments, keys):
+    """A LATERAL subquery (`queue_ticket.ticket`) that takes the next ticket of the shipment's gate and direction's
+    sequence, once per row, unless the request is a replay (`keys`: the idempotency key joined to it) or the
+    sequence does not exist yet (the job creates it): NULL then."""
+    name = sequence_name(shipments)
+    ticket = sa.case(
+        (
+            sa.and_(keys.c.request_hash.is_(None), sa.func.to_regclass(name).is_not(None)),
+            sa.func.nextval(sa.cast(name, REGCLASS)),
+        )
+    )
+    return sa.select(ticket.label("ticket")).correlate(shipments, keys).lateral("queue_ticket")
+
+
+def sequence_name(shipments):
+    return sa.func.concat(SEQUENCE_PREFIX, shipments.c.gate_id, "_", sa.cast(shipments.c.direction, sa.String))
+
+
+def ticket_columns(shipments):
+    """The `recorded` and `seq_value` of today's checkpoint of the shipment's gate and direction (bind parameter
+    `day`), correlated to `shipments`."""
+    where = (
+        _CHECKPOINTS.c.gate_id == shipments.c.gate_id,
+        _CHECKPOINTS.c.direction == shipments.c.direction,
+        _CHECKPOINTS.c.day == sa.bindparam("day"),
+    )
+    recorded = sa.select(_CHECKPOINTS.c.recorded).where(*where).correlate(shipments).scalar_subquery()
+    seq_value = sa.select(_CHECKPOINTS.c.seq_value).where(*where).correlate(shipments).scalar_subquery()
+    return recorded, seq_value
 
 
 def is_late(occurred_at, now):
@@ -105,6 +142,21 @@ def refresh_checkpoints(now=None):
 
 def _refresh(gate_id, direction, day, start, upto, now):
     db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_CLASS, _key(gate_id, direction))))
+    name = f"{SEQUENCE_PREFIX}{int(gate_id)}_{direction}"  # an integer and one of _DIRECTIONS: safe to inline
+    assert direction in _DIRECTIONS
+    db.session.execute(sa.text(f"CREATE SEQUENCE IF NOT EXISTS {name}"))
+    # the sequence first, then the count: a ticket taken in between is counted twice until the next run, one taken
+    # before and committed after the count is missed until then (numbers are then one off for a minute)
+    last_value, is_called = db.session.execute(sa.text(f"SELECT last_value, is_called FROM {name}")).one()  # noqa: S608
+    seq_value = last_value if is_called else last_value - 1
+    recorded = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            _SHIPMENTS.c.gate_id == gate_id,
+            _SHIPMENTS.c.direction == direction,
+            _SHIPMENTS.c.arrived_at >= start,
+            _SHIPMENTS.c.arrived_at < local_start(day, 24 * 60),
+        )
+    )
     arrivals = db.session.scalar(
         sa.select(sa.func.count()).where(
             _SHIPMENTS.c.gate_id == gate_id,
@@ -113,16 +165,11 @@ def _refresh(gate_id, direction, day, start, upto, now):
             _SHIPMENTS.c.arrived_at < upto,
         )
     )
-    if not arrivals:  # the full count of nothing is cheap: no checkpoint
+    if not recorded:  # the full count of nothing is cheap: no checkpoint
         db.session.commit()
         return 0
-    values = {"gate_id": gate_id, "direction": direction, "day": day, "upto": upto, "arrivals": arrivals}
-    statement = pg_insert(_CHECKPOINTS).values(**values, refreshed_at=now)
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["gate_id", "direction", "day"],
-            set_={"upto": upto, "arrivals": arrivals, "refreshed_at": now},
-        )
-    )
+    values = {"upto": upto, "arrivals": arrivals, "recorded": recorded, "seq_value": seq_value, "refreshed_at": now}
+    statement = pg_insert(_CHECKPOINTS).values(gate_id=gate_id, direction=direction, day=day, **values)
+    db.session.execute(statement.on_conflict_do_update(index_elements=["gate_id", "direction", "day"], set_=values))
     db.session.commit()
     return 1

@@ -183,3 +183,7 @@ class QueueCheckpoint(db.Model):
     upto: Mapped[datetime] = mapped_column(UTCDateTime)
     arrivals: Mapped[int]
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the day's arrivals committed when the job counted, and the last value its gate and direction's sequence of
+    # queue tickets had handed out just before: a live arrival's number is recorded + its ticket − seq_value
+    recorded: Mapped[int | None]
+    seq_value: Mapped[int | None] = mapped_column(sa.BigInteger)

@@ -67,15 +67,22 @@ def test_arrivals_count_from_the_checkpoint_and_agree_with_the_full_count(app, c
     db.session.commit()
     assert refresh_checkpoints(now) == 1
     checkpoint = _checkpoint()
-    assert checkpoint.arrivals == 5 and checkpoint.upto == now - 2 * MARGIN
+    assert checkpoint.arrivals == 5 and checkpoint.upto == now - 2 * MARGIN  # before upto: the count's start
+    assert checkpoint.recorded == 7 and checkpoint.seq_value is not None  # all seven; the tickets handed out
     new = _trucks(1, status=ShipmentStatus.SUBMITTED)[0]
-    number = _arrive(client, officer_auth, new, utcnow())
-    assert number == 8 == _full_count(new.reference, utcnow())
-    # the number really comes from the checkpoint: a checkpoint that says 100 gives 103 + 1 after the same trucks
-    db.session.execute(sa.update(QueueCheckpoint).values(arrivals=100))
+    headers = officer_auth | {"Idempotency-Key": uuid.uuid4().hex}
+    body = {"shipment": new.reference, "event": "arrived", "occurred_at": utcnow().isoformat()}
+    first = client.post("/api/v1/gates/MOC-BAI/crossings", json=body, headers=headers)
+    assert first.json["shipment"]["queue_number"] == 8 == _full_count(new.reference, utcnow())
+    # a replay answers the first answer and takes no ticket: the next truck is the ninth
+    assert client.post("/api/v1/gates/MOC-BAI/crossings", json=body, headers=headers).json == first.json
+    ninth = _trucks(1, status=ShipmentStatus.SUBMITTED)[0]
+    assert _arrive(client, officer_auth, ninth, utcnow()) == 9 == _full_count(ninth.reference, utcnow())
+    # the number really comes from the checkpoint and the ticket: a checkpoint that says 100 gives 100 + 2 + 1
+    db.session.execute(sa.update(QueueCheckpoint).values(recorded=100))
     db.session.commit()
     other = _trucks(1, status=ShipmentStatus.SUBMITTED)[0]
-    assert _arrive(client, officer_auth, other, utcnow()) == 100 + 3 + 1
+    assert _arrive(client, officer_auth, other, utcnow()) == 100 + 2 + 1
 
 
 def test_a_late_arrival_drops_the_checkpoint_and_is_counted_by_the_next(app, client, officer_auth):
