@@ -51,16 +51,8 @@ def checkpoint_columns(shipments):
     """Two scalar subqueries correlated to `shipments` (the caller's Shipment table): the `upto` and `arrivals` of the
     checkpoint of its gate, direction and the day (bind parameter `day`) that an arrival at `occurred_at` may start
     from (`upto` ≤ occurred_at), NULL when there is none."""
-    where = (
-        _CHECKPOINTS.c.gate_id == shipments.c.gate_id,
-        _CHECKPOINTS.c.direction == shipments.c.direction,
-        _CHECKPOINTS.c.day == sa.bindparam("day"),
-        _CHECKPOINTS.c.upto <= sa.bindparam("occurred_at"),
-    )
-    # correlated explicitly: `upto` sits inside the count's subquery, whose own FROM has no `shipments`
-    upto = sa.select(_CHECKPOINTS.c.upto).where(*where).correlate(shipments).scalar_subquery()
-    arrivals = sa.select(_CHECKPOINTS.c.arrivals).where(*where).correlate(shipments).scalar_subquery()
-    return upto, arrivals
+    started = _CHECKPOINTS.c.upto <= sa.bindparam("occurred_at")
+    return _of_today(shipments, (_CHECKPOINTS.c.upto, _CHECKPOINTS.c.arrivals), started)
 
 
 def ticket_lateral(shipments, keys):
@@ -84,14 +76,19 @@ def sequence_name(shipments):
 def ticket_columns(shipments):
     """The `recorded` and `seq_value` of today's checkpoint of the shipment's gate and direction (bind parameter
     `day`), correlated to `shipments`."""
+    return _of_today(shipments, (_CHECKPOINTS.c.recorded, _CHECKPOINTS.c.seq_value))
+
+
+def _of_today(shipments, columns, *also):
+    """One scalar subquery per column of today's checkpoint (bind parameter `day`) of the shipment's gate and
+    direction, correlated explicitly to `shipments` (some sit inside a subquery whose own FROM has no shipments)."""
     where = (
         _CHECKPOINTS.c.gate_id == shipments.c.gate_id,
         _CHECKPOINTS.c.direction == shipments.c.direction,
         _CHECKPOINTS.c.day == sa.bindparam("day"),
+        *also,
     )
-    recorded = sa.select(_CHECKPOINTS.c.recorded).where(*where).correlate(shipments).scalar_subquery()
-    seq_value = sa.select(_CHECKPOINTS.c.seq_value).where(*where).correlate(shipments).scalar_subquery()
-    return recorded, seq_value
+    return tuple(sa.select(column).where(*where).correlate(shipments).scalar_subquery() for column in columns)
 
 
 def is_late(occurred_at, now):
@@ -149,22 +146,15 @@ def _refresh(gate_id, direction, day, start, upto, now):
     # before and committed after the count is missed until then (numbers are then one off for a minute)
     last_value, is_called = db.session.execute(sa.text(f"SELECT last_value, is_called FROM {name}")).one()  # noqa: S608
     seq_value = last_value if is_called else last_value - 1
-    recorded = db.session.scalar(
-        sa.select(sa.func.count()).where(
+    # one range of ix_shipments_gate_direction_arrived: the day's arrivals, and those before upto
+    recorded, arrivals = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(_SHIPMENTS.c.arrived_at < upto)).where(
             _SHIPMENTS.c.gate_id == gate_id,
             _SHIPMENTS.c.direction == direction,
             _SHIPMENTS.c.arrived_at >= start,
             _SHIPMENTS.c.arrived_at < local_start(day, 24 * 60),
         )
-    )
-    arrivals = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            _SHIPMENTS.c.gate_id == gate_id,
-            _SHIPMENTS.c.direction == direction,
-            _SHIPMENTS.c.arrived_at >= start,
-            _SHIPMENTS.c.arrived_at < upto,
-        )
-    )
+    ).one()
     if not recorded:  # the full count of nothing is cheap: no checkpoint
         db.session.commit()
         return 0
