@@ -162,6 +162,22 @@ def book(references, now):
     return [f"{reference}|{plate}" for reference, plate in rows]
 
 
+def analyze(engine):
+    """VACUUM (ANALYZE) the database just loaded, as after any bulk import (border_trade.seed.bulk does the same).
+
+    A database in service has its planner statistics: measured straight after the load, without them, the
+    arrival's statement took a bitmap of all the gate's bookings instead of the shipment's own, and the partitioned
+    events' parent, which autovacuum never analyzes, had none at all.
+    """
+    import sqlalchemy as sa
+
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("SET statement_timeout = 0"))
+        connection.execute(sa.text("VACUUM (ANALYZE)"))
+
+
 def main():
     parser = argparse.ArgumentParser(description="Seed the crossing benchmark's database.")
     parser.add_argument("--shipments", type=int, required=True)
@@ -177,6 +193,7 @@ def main():
     with app.app_context():
         token, references, booked = seed_crossing_world(options.shipments, options.booked)
         metadata.create_all(db.engine)
+        analyze(db.engine)
     path = Path(options.out) / "references.txt"
     path.write_text("\n".join(references))
     booked_path = Path(options.out) / "booked.txt"
