@@ -114,3 +114,23 @@ def test_the_event_id_sequence_is_the_serial_of_shipment_events(app):
         pytest.skip("sequences are PostgreSQL's")
     serial = db.session.scalar(sa.text("SELECT pg_get_serial_sequence('shipment_events', 'id')"))
     assert serial.split(".")[-1] == EVENT_ID_SEQUENCE
+
+
+def test_a_batch_of_many_parameters_is_parsed_once_by_psycopg(app):
+    """A booked arrival's batch has 58 parameters: psycopg keeps its parse (writes._keep_batch_parses) instead of
+    parsing it again on every execution (by default only statements of at most 50 parameters are kept)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg is PostgreSQL's driver")
+    from psycopg import _queries
+
+    now = utcnow()
+    rows = [_entry(f"test.many.{n}", now) for n in range(10)]  # 10 audit entries of 6 parameters: 60 in all
+    for _round in range(2):
+        before = _queries._query2pg.cache_info()
+        with writes.batched():
+            writes.insert_rows(AUDIT, rows, key="test.many")
+            writes.flush()
+        after = _queries._query2pg.cache_info()
+        db.session.rollback()
+    assert after.hits > before.hits  # the second execution found the first one's parse
+    assert after.misses == before.misses

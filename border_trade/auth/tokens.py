@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..gates.models import Gate
 from ..types import utcnow
 from .models import ApiToken, User
 
@@ -38,13 +39,20 @@ def new_token(user, *, name=None, address=None, now=None):
     return raw, record
 
 
+# what a request reads of its caller's gates (permissions, the gate routes' scope); any other column of a gate is
+# loaded when read
+GATE_COLUMNS = ("id", "code", "province_id", "country_code", "status")
+
+
 @functools.cache
 def _token_statement():
-    """One round trip: the token, its user and the gates the user works at (a gate officer's scope). Built once, at
-    first use (built at import, its eager loads would configure the mappers before every model is imported)."""
+    """One round trip: the token's checks, its user and the gates the user works at (a gate officer's scope); the
+    token's columns as values, not an entity (nothing of it is kept). Built once, at first use (built at import, its
+    eager loads would configure the mappers before every model is imported)."""
     return (
-        sa.select(ApiToken)
-        .options(joinedload(ApiToken.user).joinedload(User.gates))
+        sa.select(User, ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .options(joinedload(User.gates).load_only(*(getattr(Gate, name) for name in GATE_COLUMNS), raiseload=False))
         .where(ApiToken.token_hash == sa.bindparam("token_hash"))
     )
 
@@ -54,11 +62,14 @@ def user_for_token(raw, now=None):
     if not raw or len(raw) > 200:
         return None
     now = now or utcnow()
-    token = db.session.execute(_token_statement(), {"token_hash": digest(raw)}).unique().scalar_one_or_none()
-    if token is None or not token.is_usable(now) or not token.user.is_active:
+    row = db.session.execute(_token_statement(), {"token_hash": digest(raw)}).unique().first()
+    if row is None:
         return None
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+    user, token_id, expires_at, revoked_at, last_used_at = row
+    if revoked_at is not None or expires_at <= now or not user.is_active:
+        return None
+    if last_used_at is None or now - last_used_at > LAST_USED_PRECISION:
         # recorded at most every few minutes, in its own short transaction before the request's work begins
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
-    return token.user
+    return user

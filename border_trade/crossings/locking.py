@@ -72,6 +72,7 @@ def _statement(arrival, sequence, late=False):
     keys = IdempotencyKey.__table__
     columns = [Shipment, keys.c.request_hash, keys.c.response_status, keys.c.response_body]
     waiting = booking = ticket = None
+    options = [load_only(*(getattr(Shipment, name) for name in LOADED), raiseload=False)]
     if arrival and sequence and not late:  # a live arrival on PostgreSQL: its queue ticket (equeue.checkpoints)
         ticket = ticket_lateral(shipments, keys)
     if arrival:
@@ -79,8 +80,9 @@ def _statement(arrival, sequence, late=False):
         earlier, waiting_id = arrival_facts(shipments, checkpoints=sequence, ticket=column)
         columns.append(earlier)
         if sequence:  # PostgreSQL: the waiting booking itself, locked, from a LATERAL subquery
-            waiting, booking = waiting_booking_locked(shipments)
+            waiting, booking, booking_columns = waiting_booking_locked(shipments)
             columns.extend((booking, waiting.c.booked_plate))
+            options.append(booking_columns)
         else:
             columns.append(waiting_id)
     if sequence:
@@ -88,7 +90,7 @@ def _statement(arrival, sequence, late=False):
     statement = (
         sa.select(*columns)
         .select_from(Shipment)
-        .options(load_only(*(getattr(Shipment, name) for name in LOADED), raiseload=False))
+        .options(*options)
         .outerjoin(keys, sa.and_(keys.c.user_id == sa.bindparam("user_id"), keys.c.key == sa.bindparam("key")))
     )
     if ticket is not None:
