@@ -7,7 +7,8 @@ the gate and direction's advisory lock:
 
 - creates the sequence of queue tickets `queue_numbers_<gate id>_<direction>` if it is missing, reads the last
   ticket it handed out (`seq_value`), then counts the day's committed arrivals (`recorded`);
-- counts the arrivals before `upto` = now − 2 × MARGIN (`arrivals`).
+- counts the arrivals before `upto` = now − 2 × MARGIN (`arrivals`);
+- writes the checkpoint, also when no truck has arrived yet (zeros): the day's first trucks take tickets at once.
 
 A **live** arrival (recorded within MARGIN of its time) takes the next ticket in its lock statement (never on a
 replay) and is numbered `recorded + (ticket − seq_value)`: nothing is counted, nothing is locked. Numbers then
@@ -119,8 +120,9 @@ def _key(gate_id, direction):
 
 
 def refresh_checkpoints(now=None):
-    """The job: count today's arrivals before now − 2 × MARGIN for every gate and direction that had one, each under
-    its advisory lock in a transaction of its own; drop the checkpoints of past days. Returns how many were written."""
+    """The job: count today's arrivals before now − 2 × MARGIN for every gate and direction (none yet: a checkpoint
+    of zero), each under its advisory lock in a transaction of its own; drop the checkpoints of past days. Returns how
+    many were written."""
     if not enabled():
         return 0
     now = now or utcnow()
@@ -155,9 +157,8 @@ def _refresh(gate_id, direction, day, start, upto, now):
             _SHIPMENTS.c.arrived_at < local_start(day, 24 * 60),
         )
     ).one()
-    if not recorded:  # the full count of nothing is cheap: no checkpoint
-        db.session.commit()
-        return 0
+    # written with no arrival too: the day's first trucks then take tickets at once instead of being counted until
+    # the run after them (a minute of a busy morning's arrivals, each counting all before it)
     values = {"upto": upto, "arrivals": arrivals, "recorded": recorded, "seq_value": seq_value, "refreshed_at": now}
     statement = pg_insert(_CHECKPOINTS).values(gate_id=gate_id, direction=direction, day=day, **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=["gate_id", "direction", "day"], set_=values))
