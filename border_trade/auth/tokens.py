@@ -62,7 +62,8 @@ def user_for_token(raw, now=None):
     if not raw or len(raw) > 200:
         return None
     now = now or utcnow()
-    row = db.session.execute(_token_statement(), {"token_hash": digest(raw)}).unique().first()
+    parameters = {"token_hash": digest(raw)}
+    row = db.session.execute(_token_statement(), parameters).unique().first()
     if row is None:
         return None
     user, token_id, expires_at, revoked_at, last_used_at = row
@@ -72,4 +73,10 @@ def user_for_token(raw, now=None):
         # recorded at most every few minutes, in its own short transaction before the request's work begins
         db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
+        # the commit expired the user and its gates: read them again now, from the primary (left expired, they
+        # would be read when first used, from the replica inside a report's replica reads, which may not have them)
+        row = db.session.execute(_token_statement(), parameters).unique().first()
+        if row is None:
+            return None
+        user = row[0]
     return user
