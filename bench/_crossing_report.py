@@ -37,6 +37,20 @@ def verify(env):
     return json.loads(step("counting", [str(PYTHON), "-c", code], env, 120))
 
 
+def _turns(results):
+    """The max phase turn by turn, and the warm-up (4 connections, the first requests of the run): on a machine that
+    gives less CPU under sustained load the turns fall, and the combined figure hides by how much."""
+    names = {"border-trade": "walk-in", "booked": "booked", "baseline": "baseline"}
+    turns = "; ".join(
+        f"{names[kind]} " + ", ".join(f"{rate:.0f}" for rate in result["max"].get("turn_rates", ()))
+        for kind, result in results.items()
+    )
+    warm = ", ".join(
+        f"{names[kind]} {result['warm']['events_per_s']:.0f}" for kind, result in results.items() if "warm" in result
+    )
+    return f"- Max phase turn by turn (events/s, in order): {turns}. Warm-up (4 connections, 3 s): {warm}."
+
+
 def summarise(results, args, counts, loads, statements):
     app, booked, base = results["border-trade"], results["booked"], results["baseline"]
     floor = base["max"]["events_per_s"]
@@ -86,6 +100,7 @@ def summarise(results, args, counts, loads, statements):
             f"- SQL statements per event (counted in the app, median of {args_counted(statements)}): "
             + "; ".join(_statements(kind, figures) for kind, figures in statements.items())
             + ". The baseline: 1 statement plus BEGIN, COMMIT and the pool's ping.",
+            _turns(results),
             f"- Stored afterwards: {counts['arrived']} `arrived` events and {counts['keys']} idempotency keys for "
             f"{answered} answers 201 (warm-up and statement count included); "
             f"{counts['baseline']} baseline rows for {sum(r['ok'] for r in base.values())}.",

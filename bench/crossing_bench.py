@@ -146,6 +146,7 @@ def main():
                 )
         for kind in kinds:
             results[kind]["max"] = combine(turns[kind])
+            results[kind]["max"]["turn_rates"] = [turn["events_per_s"] for turn in turns[kind]]
             report(kind, results[kind], args.rate)
         loads["max"] = os.getloadavg()[0]
         for server in servers:
