@@ -162,22 +162,6 @@ def book(references, now):
     return [f"{reference}|{plate}" for reference, plate in rows]
 
 
-def analyze(engine):
-    """VACUUM (ANALYZE) the database just loaded, as after any bulk import (border_trade.seed.bulk does the same).
-
-    A database in service has its planner statistics: measured straight after the load, without them, the
-    arrival's statement took a bitmap of all the gate's bookings instead of the shipment's own, and the partitioned
-    events' parent, which autovacuum never analyzes, had none at all.
-    """
-    import sqlalchemy as sa
-
-    if engine.dialect.name != "postgresql":
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(sa.text("SET statement_timeout = 0"))
-        connection.execute(sa.text("VACUUM (ANALYZE)"))
-
-
 def main():
     parser = argparse.ArgumentParser(description="Seed the crossing benchmark's database.")
     parser.add_argument("--shipments", type=int, required=True)
@@ -189,12 +173,16 @@ def main():
     from border_trade import create_app
     from border_trade.equeue.checkpoints import refresh_checkpoints
     from border_trade.extensions import db
+    from border_trade.seed.bulk import vacuum_analyze
 
     app = create_app()
     with app.app_context():
         token, references, booked = seed_crossing_world(options.shipments, options.booked)
         metadata.create_all(db.engine)
-        analyze(db.engine)
+        # as after any bulk import: a database in service has its planner statistics (measured straight after the
+        # load without them, the arrival's statement took a bitmap of all the gate's bookings instead of the
+        # shipment's own, and the partitioned events' parent, which autovacuum never analyzes, had none at all)
+        vacuum_analyze()
         # the gate in service: the job `queue_checkpoints` has run (every minute in production), so arrivals take
         # queue tickets from the first one instead of counting those before them until its first run after them
         refresh_checkpoints()

@@ -114,7 +114,14 @@ class BulkWriter:
         readers and an autovacuum that would otherwise start in the middle of the next measurements.
         """
         if self.postgresql:
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(sa.text("SET statement_timeout = 0"))
-                for name in self.TABLES:
-                    connection.execute(sa.text(f"VACUUM (ANALYZE) {name}"))
+            vacuum_analyze(self.TABLES)
+
+
+def vacuum_analyze(tables=()):
+    """VACUUM (ANALYZE) the named tables, or the whole database without names (PostgreSQL; nothing elsewhere)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("SET statement_timeout = 0"))
+        for name in tables or ("",):
+            connection.execute(sa.text(f"VACUUM (ANALYZE) {name}".strip()))

@@ -71,3 +71,26 @@ def test_seed_bench_twice_adds_more_without_collisions(runner):
     assert result.exit_code == 0, result.output
     assert "0 exporters" in result.output  # the forty are reused
     assert db.session.scalar(sa.select(sa.func.count(sa.distinct(Shipment.reference)))) == 100
+
+
+def test_vacuum_analyze_gives_the_planner_statistics(app):
+    """seed.bulk.vacuum_analyze (the bulk seed's and the crossing benchmark's last step): the named tables, or the
+    whole database without names, analyzed (PostgreSQL; nothing to do elsewhere)."""
+    from border_trade.seed.bulk import vacuum_analyze
+
+    if db.engine.dialect.name != "postgresql":
+        vacuum_analyze(["shipments"])  # runs, changes nothing
+        return
+    db.session.commit()
+
+    def analyzed(table):  # analyzed since the test began (autovacuum may have analyzed it earlier in the run)
+        statement = sa.text("SELECT coalesce(last_analyze > :since, false) FROM pg_stat_user_tables WHERE relname = :t")
+        with db.engine.connect() as connection:
+            return connection.execute(statement, {"t": table, "since": since}).scalar()
+
+    with db.engine.connect() as connection:
+        since = connection.execute(sa.text("SELECT now()")).scalar()
+    vacuum_analyze(["shipments"])
+    assert analyzed("shipments") and not analyzed("gates")
+    vacuum_analyze()
+    assert analyzed("gates")
