@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from ..extensions import db
 from ..gates.models import Gate
@@ -39,20 +39,24 @@ def new_token(user, *, name=None, address=None, now=None):
     return raw, record
 
 
-# what a request reads of its caller's gates (permissions, the gate routes' scope); any other column of a gate is
-# loaded when read
+# what a request reads of a token (its checks) and of its caller's gates (permissions, the gate routes' scope); any
+# other column is loaded when read
+TOKEN_COLUMNS = ("id", "user_id", "expires_at", "revoked_at", "last_used_at")
 GATE_COLUMNS = ("id", "code", "province_id", "country_code", "status")
 
 
 @functools.cache
 def _token_statement():
-    """One round trip: the token's checks, its user and the gates the user works at (a gate officer's scope); the
-    token's columns as values, not an entity (nothing of it is kept). Built once, at first use (built at import, its
-    eager loads would configure the mappers before every model is imported)."""
+    """One round trip: the token's checks, its user and the gates the user works at (a gate officer's scope), without
+    the token's or the gates' other columns. Built once, at first use (built at import, its eager loads would
+    configure the mappers before every model is imported)."""
+    gates = joinedload(ApiToken.user).joinedload(User.gates)
     return (
-        sa.select(User, ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .options(joinedload(User.gates).load_only(*(getattr(Gate, name) for name in GATE_COLUMNS), raiseload=False))
+        sa.select(ApiToken)
+        .options(
+            load_only(*(getattr(ApiToken, name) for name in TOKEN_COLUMNS), raiseload=False),
+            gates.load_only(*(getattr(Gate, name) for name in GATE_COLUMNS), raiseload=False),
+        )
         .where(ApiToken.token_hash == sa.bindparam("token_hash"))
     )
 
@@ -62,21 +66,13 @@ def user_for_token(raw, now=None):
     if not raw or len(raw) > 200:
         return None
     now = now or utcnow()
-    parameters = {"token_hash": digest(raw)}
-    row = db.session.execute(_token_statement(), parameters).unique().first()
-    if row is None:
+    token = db.session.execute(_token_statement(), {"token_hash": digest(raw)}).unique().scalar_one_or_none()
+    if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
-    user, token_id, expires_at, revoked_at, last_used_at = row
-    if revoked_at is not None or expires_at <= now or not user.is_active:
-        return None
-    if last_used_at is None or now - last_used_at > LAST_USED_PRECISION:
-        # recorded at most every few minutes, in its own short transaction before the request's work begins
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        # recorded at most every few minutes, in its own short transaction before the request's work begins; the
+        # commit expires the token and its user: `token.user` below reads them again at once, from the primary, with
+        # this statement's eager loads (left for later, a report's replica reads would read them from the replica)
+        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
         db.session.commit()
-        # the commit expired the user and its gates: read them again now, from the primary (left expired, they
-        # would be read when first used, from the replica inside a report's replica reads, which may not have them)
-        row = db.session.execute(_token_statement(), parameters).unique().first()
-        if row is None:
-            return None
-        user = row[0]
-    return user
+    return token.user
