@@ -47,11 +47,27 @@ def configure_database(app):
         app.config["SQLALCHEMY_BINDS"] = binds
 
 
+# psycopg keeps the parse of a statement (placeholders to $n) only for statements of at most 50 parameters and
+# 4096 characters, against a cache flooded by multi-row VALUES of every length; a gate event's write batch
+# (writes.py) is one of a few fixed shapes (a booked arrival's has 58 parameters), so it is kept too instead of being
+# parsed on every execution. Process-wide (psycopg's private module constant): any statement of up to 100 parameters
+# is kept, in psycopg's LRU of 128 parses; tests/test_writes.py fails if a psycopg release drops the constant
+PSYCOPG_CACHED_PARAMS = 100
+
+
+def _keep_batch_parses():
+    from psycopg import _queries
+
+    if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", PSYCOPG_CACHED_PARAMS) < PSYCOPG_CACHED_PARAMS:
+        _queries.MAX_CACHED_STATEMENT_PARAMS = PSYCOPG_CACHED_PARAMS
+
+
 def engine_options(app, uri, options=None):
     """Return the engine options for a database URL: pre-ping, and on PostgreSQL a bounded pool and timeout."""
     options = dict(options or {})
     options.setdefault("pool_pre_ping", True)
     if uri.startswith("postgresql"):
+        _keep_batch_parses()
         timeout = app.config.get("STATEMENT_TIMEOUT_MS")
         if timeout:
             options.setdefault("connect_args", {}).setdefault("options", f"-c statement_timeout={timeout}")

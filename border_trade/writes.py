@@ -26,24 +26,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from .extensions import db
 
 _INFO_KEY = "border_trade.write_batch"
-# psycopg keeps the parse of a statement (placeholders to $n) only for statements of at most 50 parameters and
-# 4096 characters, against a cache flooded by multi-row VALUES of every length; a batch is one of a few fixed
-# shapes (a booked arrival's has 58 parameters), so it is kept too instead of being parsed on every execution.
-# Process-wide (psycopg's private module constant): any statement of up to 100 parameters is kept, in psycopg's LRU
-# of 128 parses; tests/test_writes.py fails if a psycopg release drops the constant
-_PSYCOPG_CACHED_PARAMS = 100
-
-
-def _keep_batch_parses():
-    try:
-        from psycopg import _queries
-    except ImportError:  # no PostgreSQL driver: nothing to tune
-        return
-    if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", _PSYCOPG_CACHED_PARAMS) < _PSYCOPG_CACHED_PARAMS:
-        _queries.MAX_CACHED_STATEMENT_PARAMS = _PSYCOPG_CACHED_PARAMS
-
-
-_keep_batch_parses()
 
 
 @dataclass(frozen=True, eq=False)

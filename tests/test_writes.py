@@ -117,8 +117,9 @@ def test_the_event_id_sequence_is_the_serial_of_shipment_events(app):
 
 
 def test_a_batch_of_many_parameters_is_parsed_once_by_psycopg(app):
-    """A booked arrival's batch has 58 parameters: psycopg keeps its parse (writes._keep_batch_parses) instead of
-    parsing it again on every execution (by default only statements of at most 50 parameters are kept)."""
+    """A booked arrival's batch has 58 parameters: psycopg keeps its parse (border_trade._keep_batch_parses, on
+    engine setup) instead of parsing it again on every execution (by default only statements of at most 50
+    parameters are kept)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("psycopg is PostgreSQL's driver")
     from psycopg import _queries
