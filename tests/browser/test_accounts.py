@@ -58,10 +58,13 @@ def test_officers_see_their_gate_and_province(page, sign_in, sign_out):
 
 def test_admin_reads_users_and_the_audit_trail(page, sign_in):
     sign_in(page, "admin")
-    page.click('[data-nav="users"]')
+    with page.expect_navigation():  # read the rows of the page the click opens, not of the one it leaves
+        page.click('[data-nav="users"]')
+    page.wait_for_selector("#users tr[data-email]", state="attached")
     emails = set(page.eval_on_selector_all("#users tr[data-email]", "rows => rows.map(r => r.dataset.email)"))
     assert set(DEMO_LOGINS.values()) <= emails
-    page.click('[data-nav="audit"]')
+    with page.expect_navigation():
+        page.click('[data-nav="audit"]')
     assert page.locator('#audit tr[data-action="auth.sign_in"]').count() >= 1
 
 
