@@ -91,6 +91,11 @@ def summarise(results, args, counts, loads, statements):
             f"Load average (1 min) of the machine: {loads['before']:.1f} before the run, "
             f"{loads['fixed']:.1f} after the fixed-rate phases, {loads['max']:.1f} after the max phases "
             f"({args.rounds} turns of {args.max_duration / args.rounds:g} s per target, in rotation).",
+            *(
+                ["PostgreSQL ran without autovacuum: the benchmark ran `ANALYZE` before each phase and turn instead."]
+                if loads.get("analysed")
+                else []
+            ),
             "",
             "| target | phase | events/s | p50 ms | p99 ms | max ms | 201 | other |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
