@@ -22,7 +22,7 @@ def _development_secret():
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'border_trade.sqlite'}"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}  # border_trade.engine_options: the pool, its liveness check, the statement timeout
     # A read replica for the report aggregates (PostgreSQL streaming replica); unset: reports read the primary
     REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL") or None
     BABEL_DEFAULT_LOCALE = "vi"

@@ -36,8 +36,13 @@ class StatementCounter:
         sa.event.listen(engine, "begin", lambda connection: self._count("begin"))
         sa.event.listen(engine, "commit", lambda connection: self._count("commit"))
         sa.event.listen(engine, "rollback", lambda connection: self._count("rollback"))
-        if engine.pool._pre_ping:  # one "SELECT 1" per checkout, below the cursor events
-            sa.event.listen(engine.pool, "checkout", lambda *args: self._count("ping"))
+        ping = engine.dialect.do_ping  # the pool's liveness check ("SELECT 1", below the cursor events)
+
+        def counted_ping(dbapi_connection):
+            self._count("ping")
+            return ping(dbapi_connection)
+
+        engine.dialect.do_ping = counted_ping
 
     def _statement(self, connection, cursor, statement, parameters, context, executemany):
         self.counts["sql"] += 1

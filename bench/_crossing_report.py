@@ -104,7 +104,8 @@ def summarise(results, args, counts, loads, statements):
             *verdicts,
             f"- SQL statements per event (counted in the app, median of {args_counted(statements)}): "
             + "; ".join(_statements(kind, figures) for kind, figures in statements.items())
-            + ". The baseline: 1 statement plus BEGIN, COMMIT and the pool's ping.",
+            + ". The baseline: 1 statement plus BEGIN and COMMIT (and the pool's ping, as border-trade's, only for a "
+            "connection that sat idle).",
             _turns(results),
             f"- Stored afterwards: {counts['arrived']} `arrived` events and {counts['keys']} idempotency keys for "
             f"{answered} answers 201 (warm-up and statement count included); "

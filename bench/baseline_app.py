@@ -16,7 +16,7 @@ from flask_sqlalchemy import SQLAlchemy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from border_trade import configure_database
+from border_trade import configure_database, db_pool
 from config import config_from_env
 
 db = SQLAlchemy()
@@ -39,6 +39,7 @@ def create_app():
     app.config.from_object(config_from_env())
     configure_database(app)
     db.init_app(app)
+    db_pool.install(app, db)  # the same liveness check of pooled connections
 
     @app.post("/baseline/crossings")
     def record():

@@ -32,7 +32,8 @@ def create_app(config=None):
 
 
 def configure_database(app):
-    """Pool with pre-ping; on PostgreSQL a statement timeout so no request can hang on a lock for ever.
+    """Pool whose connections are pinged when they sat idle (db_pool.py); on PostgreSQL a statement timeout so no
+    request can hang on a lock for ever.
 
     With `REPORTS_DATABASE_URL` set, a second engine ("reports" bind) reads the report aggregates from a replica.
     """
@@ -63,9 +64,10 @@ def _keep_batch_parses():
 
 
 def engine_options(app, uri, options=None):
-    """Return the engine options for a database URL: pre-ping, and on PostgreSQL a bounded pool and timeout."""
+    """Return the engine options for a database URL: no ping at every checkout (db_pool.install pings a connection
+    that sat idle), and on PostgreSQL a bounded pool and timeout."""
     options = dict(options or {})
-    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_pre_ping", False)
     if uri.startswith("postgresql"):
         _keep_batch_parses()
         timeout = app.config.get("STATEMENT_TIMEOUT_MS")
@@ -80,11 +82,13 @@ def engine_options(app, uri, options=None):
 def register_extensions(app):
     from . import models  # noqa: F401  (every table known to Alembic)
     from .auth import login as _login  # noqa: F401  (user loader)
+    from .db_pool import install as install_pool_check
     from .extensions import babel, bootstrap, csrf, db, limiter, login, migrate
     from .i18n import select_locale
     from .web import install_request_hooks
 
     db.init_app(app)
+    install_pool_check(app, db)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     login.init_app(app)
