@@ -67,7 +67,8 @@ def _waiting(shipment_id, gate_id, *, or_in_time=True):
     return (
         Booking.shipment_id == shipment_id,
         Booking.gate_id == gate_id,
-        sa.or_(Booking.status.in_(EXPECTING), *also),
+        # `=` per status rather than IN: an IN list is an expanding parameter, rendered into the SQL at every execution
+        sa.or_(*(Booking.status == status for status in EXPECTING), *also),
     )
 
 
