@@ -9,10 +9,8 @@ from border_trade import db_pool
 from border_trade.extensions import db
 
 
-@pytest.fixture
-def pings(monkeypatch):
-    """The connections the app's engine pings, in order."""
-    engine = db.engine
+def _counting(monkeypatch, engine):
+    """The connections `engine` pings, in order."""
     seen = []
     ping = engine.dialect.do_ping
 
@@ -29,20 +27,37 @@ def _use(engine):
         assert connection.execute(sa.text("SELECT 1")).scalar() == 1
 
 
-def test_the_app_pings_no_connection_back_from_a_request_a_moment_ago(app, pings):
+def _clock(monkeypatch, seconds):
+    monkeypatch.setattr(db_pool.time, "monotonic", lambda: seconds)
+
+
+def test_the_app_checks_its_connections_only_when_they_sat_idle(app, monkeypatch):
     assert db.engine.pool._pre_ping is False  # not SQLAlchemy's ping at every checkout
-    _use(db.engine)
+    pings = _counting(monkeypatch, db.engine)
+    _clock(monkeypatch, 0.0)  # before any check-in: no pooled connection has been idle
     _use(db.engine)
     _use(db.engine)
     assert pings == []
-
-
-def test_the_app_pings_a_connection_that_sat_idle(app, pings, monkeypatch):
-    _use(db.engine)
-    now = db_pool.time.monotonic()
-    monkeypatch.setattr(db_pool.time, "monotonic", lambda: now + db_pool.ALIVE_BYPASS_SECONDS + 0.1)
+    _clock(monkeypatch, 1e9)  # long after every check-in
     _use(db.engine)
     assert len(pings) == 1
+
+
+def test_a_connection_back_a_moment_ago_is_not_pinged_one_idle_for_longer_is(tmp_path, monkeypatch):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'pool.db'}", pool_size=1, max_overflow=0)
+    db_pool.ping_when_idle(engine)
+    pings = _counting(monkeypatch, engine)
+    try:
+        _use(engine)  # a new connection: not pinged
+        _use(engine)
+        _use(engine)
+        assert pings == []
+        now = db_pool.time.monotonic()
+        _clock(monkeypatch, now + db_pool.ALIVE_BYPASS_SECONDS + 0.1)
+        _use(engine)
+        assert len(pings) == 1
+    finally:
+        engine.dispose()
 
 
 def _postgres_engine():
