@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := border_trade
 
-.PHONY: run test install install-test compile messages migrate seed lint format bench clean
+.PHONY: run test install install-test compile messages migrate seed fonts lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ migrate:
 seed:
 	$(BIN)/flask seed --demo
 
-run: install compile migrate seed
+# the PDF fonts cut once into their cache (about 10 s the first time), not by the server at its first request
+fonts:
+	$(BIN)/flask fonts
+
+run: install compile migrate seed fonts
 	@echo "border-trade on http://127.0.0.1:$(PORT) (demo logins above, password demo-pass-2026)"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 

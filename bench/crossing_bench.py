@@ -91,6 +91,8 @@ def main():
         env = bench_env(database, workdir)
         create_database(database)
         step("migrating", [str(PYTHON), "-m", "flask", "--app", "border_trade", "db", "upgrade"], env, 300)
+        # as a deploy does (docs/deploy.md): else each worker cuts them after its first request, ~10 s of CPU each
+        step("cutting the PDF fonts", [str(PYTHON), "-m", "flask", "--app", "border_trade", "fonts"], env, 300)
         seeded = json.loads(
             step(
                 "seeding",

@@ -27,6 +27,16 @@ def register_cli(app):
     app.cli.add_command(reports)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(fonts_command)
+
+
+@click.command("fonts")
+def fonts_command():
+    """Cut the PDF fonts into their cache now (once per machine, about 10 s), not at a server's first request."""
+    from .pdf.fonts import cut_fonts
+
+    for name, path in cut_fonts().items():
+        click.echo(f"{name}: {path}")
 
 
 @click.command("seed")

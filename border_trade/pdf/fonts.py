@@ -48,9 +48,22 @@ _lock = threading.Lock()
 _registered: dict[str, Path] | None = None
 
 
+CACHE_ENV = "BORDER_TRADE_FONT_CACHE"  # where cut instances are kept, if set (production: /var/lib/border-trade/fonts)
+
+
 def default_cache_dir() -> Path:
-    """Return the per-user directory where cut font instances are kept."""
+    """Return the directory where cut font instances are kept: $BORDER_TRADE_FONT_CACHE, else the user's cache."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured)
     return Path.home() / ".cache" / "border-trade" / "fonts"
+
+
+def cut_fonts(cache_dir: str | os.PathLike | None = None) -> dict[str, Path]:
+    """Make sure the four cut faces are in the cache (about 10 s of CPU in all when they are missing), without
+    registering them: `flask fonts`, run once at install, so that no server process cuts them at its first request
+    (each one would, at once, after a deploy)."""
+    return {face.name: _cached_instance(face, cache_dir) for face in _FACES}
 
 
 def register_fonts(cache_dir: str | os.PathLike | None = None) -> dict[str, Path]:
@@ -61,7 +74,7 @@ def register_fonts(cache_dir: str | os.PathLike | None = None) -> dict[str, Path
         return dict(_registered)
     with _lock:
         if _registered is None:
-            paths = {face.name: _cached_instance(face, cache_dir) for face in _FACES}
+            paths = cut_fonts(cache_dir)
             for name, path in paths.items():
                 pdfmetrics.registerFont(TTFont(name, str(path)))
             for regular, bold in ((SANS, SANS_BOLD), (KHMER, KHMER_BOLD)):
