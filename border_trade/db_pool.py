@@ -4,9 +4,9 @@ SQLAlchemy's `pool_pre_ping` sends a `SELECT 1` at every checkout, one round tri
 HikariCP's `aliveBypassWindowMs` (500 ms), a connection checked in less than ALIVE_BYPASS_SECONDS ago is handed out
 without one: a server that went away in so short a time (a restart, a terminated backend) fails the request's
 first statement instead, which the app answers 503 with Retry-After (errors.py) while SQLAlchemy invalidates the
-pool's connections; a connection idle for longer, or one checked in when the database could not be reached, is
-pinged; when the ping finds it dead, every connection pooled before it is dropped too (as SQLAlchemy's own pre-ping
-does) and the pool connects again.
+pool's connections; a connection idle for longer is pinged, and when the ping finds it dead, every connection pooled
+before it is dropped too (as SQLAlchemy's own pre-ping does) and the pool connects again. A connection just opened is
+not pinged (neither is it by SQLAlchemy).
 """
 
 import time
