@@ -14,6 +14,7 @@ from border_trade.equeue.checkpoints import LOCK_CLASS, MARGIN, refresh_checkpoi
 from border_trade.equeue.models import QueueCheckpoint
 from border_trade.equeue.slots import local_day_and_minute
 from border_trade.extensions import db
+from border_trade.gates.models import Gate
 from border_trade.shipments.models import Shipment, ShipmentStatus
 from border_trade.types import utcnow
 from tests.factories import get_gate, make_shipment, make_user
@@ -53,6 +54,11 @@ def _checkpoint(direction="export"):
     )
 
 
+def _gates_and_directions():
+    """How many checkpoints the job writes: one per gate and direction, with arrivals or none yet."""
+    return 2 * db.session.scalar(sa.select(sa.func.count(Gate.id)))
+
+
 def _full_count(reference, at):
     shipment = db.session.scalar(sa.select(Shipment).where(Shipment.reference == reference))
     return queue_number(shipment, at)
@@ -69,8 +75,7 @@ def test_arrivals_count_from_the_checkpoint_and_agree_with_the_full_count(app, c
     for n, truck in enumerate(earlier):
         truck.arrived_at = now - (timedelta(seconds=240 - 10 * n) if n < 5 else timedelta(seconds=30 - n))
     db.session.commit()
-    gates = db.session.scalar(sa.select(sa.func.count()).select_from(get_gate("MOC-BAI").__table__))
-    assert refresh_checkpoints(now) == 2 * gates  # every gate and direction: with arrivals or none yet
+    assert refresh_checkpoints(now) == _gates_and_directions()
     checkpoint = _checkpoint()
     assert checkpoint.arrivals == 5 and checkpoint.upto == now - 2 * MARGIN  # before upto: the count's start
     assert checkpoint.recorded == 7 and checkpoint.seq_value is not None  # all seven; the tickets handed out
@@ -171,5 +176,5 @@ def test_the_job_waits_for_a_late_arrival_in_flight_and_counts_it(app):
         assert thread.is_alive() and done == []  # waiting for the arrival's transaction
         tablet.commit()
         thread.join(30)
-    assert len(done) == 1  # the job ran to its end once the arrival committed
+    assert done == [_gates_and_directions()]  # the job ran to its end once the arrival committed
     assert _checkpoint().arrivals == 2  # the late arrival is in
