@@ -45,6 +45,14 @@ def step(title, command, env, timeout):
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
+def install_app(env):
+    """What a deploy does before starting the servers (docs/deploy.md): migrate the database and cut the PDF fonts
+    (else each gunicorn worker cuts them after its first request, ~10 s of CPU each)."""
+    flask = [str(PYTHON), "-m", "flask", "--app", "border_trade"]
+    step("migrating", [*flask, "db", "upgrade"], env, 300)
+    step("cutting the PDF fonts", [*flask, "fonts"], env, 300)
+
+
 def admin_connection():
     import psycopg
 

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from bench._booking_load import burst
 from bench._booking_report import report_line, summarise, verify, write_docs
 from bench._booking_world import GATE
-from bench._crossing_setup import HOST, PYTHON, Gunicorn, bench_env, create_database, drop_database, step
+from bench._crossing_setup import HOST, PYTHON, Gunicorn, bench_env, create_database, drop_database, install_app, step
 
 HARD_LIMIT_SECONDS = 900
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -105,9 +105,7 @@ def main():
     try:
         env = bench_env(database, workdir)
         create_database(database)
-        step("migrating", [str(PYTHON), "-m", "flask", "--app", "border_trade", "db", "upgrade"], env, 300)
-        # as a deploy does (docs/deploy.md): else each worker cuts them after its first request, ~10 s of CPU each
-        step("cutting the PDF fonts", [str(PYTHON), "-m", "flask", "--app", "border_trade", "fonts"], env, 300)
+        install_app(env)
         per_trader = -(-args.bookings // args.clients) * (args.rounds + 1)
         command = ["-m", "bench._booking_world", "--traders", str(args.clients), "--per-trader", str(per_trader)]
         seeded = json.loads(step("seeding", [str(PYTHON), *command, "--out", str(workdir)], env, 600))

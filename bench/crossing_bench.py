@@ -46,6 +46,7 @@ from bench._crossing_setup import (
     bench_env,
     create_database,
     drop_database,
+    install_app,
     stand_in_for_autovacuum,
     step,
 )
@@ -90,9 +91,7 @@ def main():
     try:
         env = bench_env(database, workdir)
         create_database(database)
-        step("migrating", [str(PYTHON), "-m", "flask", "--app", "border_trade", "db", "upgrade"], env, 300)
-        # as a deploy does (docs/deploy.md): else each worker cuts them after its first request, ~10 s of CPU each
-        step("cutting the PDF fonts", [str(PYTHON), "-m", "flask", "--app", "border_trade", "fonts"], env, 300)
+        install_app(env)
         seeded = json.loads(
             step(
                 "seeding",
