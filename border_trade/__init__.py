@@ -50,10 +50,12 @@ def configure_database(app):
 
 # psycopg keeps the parse of a statement (placeholders to $n) only for statements of at most 50 parameters and
 # 4096 characters, against a cache flooded by multi-row VALUES of every length; a gate event's write batch
-# (writes.py) is one of a few fixed shapes (a booked arrival's has 58 parameters), so it is kept too instead of being
-# parsed on every execution. Process-wide (psycopg's private module constant): any statement of up to 100 parameters
-# is kept, in psycopg's LRU of 128 parses; tests/test_writes.py fails if a psycopg release drops the constant
+# (writes.py) is one of a few fixed shapes (a booked arrival's has 58 parameters), and its lock statement
+# (crossings/locking.py) is over 4 kB with the caller's check, so they are kept too instead of being parsed on every
+# execution. Process-wide (psycopg's private module constants): any statement of up to 100 parameters and 16 kB is
+# kept, in psycopg's LRU of 128 parses; tests/test_writes.py fails if a psycopg release drops the constants
 PSYCOPG_CACHED_PARAMS = 100
+PSYCOPG_CACHED_LENGTH = 16384
 
 
 def _keep_batch_parses():
@@ -61,6 +63,8 @@ def _keep_batch_parses():
 
     if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", PSYCOPG_CACHED_PARAMS) < PSYCOPG_CACHED_PARAMS:
         _queries.MAX_CACHED_STATEMENT_PARAMS = PSYCOPG_CACHED_PARAMS
+    if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", PSYCOPG_CACHED_LENGTH) < PSYCOPG_CACHED_LENGTH:
+        _queries.MAX_CACHED_STATEMENT_LENGTH = PSYCOPG_CACHED_LENGTH
 
 
 def engine_options(app, uri, options=None):

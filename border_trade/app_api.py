@@ -4,13 +4,16 @@ Part of the composition root (like `create_app`): it knows every domain; `api/` 
 and knows none of them.
 """
 
-from flask import g, request
+import sqlalchemy as sa
+from flask import g, has_request_context, request
+from sqlalchemy.exc import SQLAlchemyError
 
-from .api import API_PREFIX, PUBLIC_ENDPOINTS
+from .api import API_PREFIX, CONFIRMING_ENDPOINTS, PUBLIC_ENDPOINTS, set_api_user
 from .api.docs import blp as docs
 from .audit.api import blp as audit_api
 from .auth.api import blp as auth_api
-from .auth.bearer import authenticate_bearer, authenticate_session
+from .auth.bearer import authenticate_bearer, authenticate_bearer_to_confirm, authenticate_session, read_caller_afresh
+from .crossings.api import CONFIRMS_ITS_CALLER
 from .crossings.api import blp as crossings_api
 from .customs.api import blp as customs_api
 from .documents.pdf_api import verify_blp as verify_api
@@ -18,7 +21,8 @@ from .equeue.api import blp as equeue_api
 from .equeue.board_views import blp as board_page
 from .equeue.calls_api import PUBLIC_BOARD_ENDPOINT
 from .equeue.calls_api import blp as equeue_calls_api
-from .extensions import api, csrf
+from .errors import Unauthorized
+from .extensions import api, csrf, db
 from .fleet.api import blp as fleet_api
 from .gates.api import blp as gates_api
 from .notifications.api import blp as notifications_api
@@ -60,6 +64,7 @@ BLUEPRINTS = (
 )
 PUBLIC_ENDPOINTS.add(PUBLIC_BOARD_ENDPOINT)  # the e-queue's public gate board (#17): no token
 PUBLIC_ENDPOINTS.update(PUBLIC_RECEIPT_ENDPOINTS)  # the buyer's receipt (#18): the token in the path is the key
+CONFIRMING_ENDPOINTS.add(CONFIRMS_ITS_CALLER)  # the gate's events (#20): the caller confirmed with the shipment's lock
 
 
 def register_api(app):
@@ -79,4 +84,35 @@ def register_api(app):
             return
         if request.endpoint is None:
             return  # 404/405 answered by the error handlers
-        g.api_user = authenticate_session() or authenticate_bearer()
+        user, check = authenticate_session(), None
+        if user is None and request.endpoint in CONFIRMING_ENDPOINTS:
+            user, check = authenticate_bearer_to_confirm()  # confirmed by the endpoint's statement
+        set_api_user(user or authenticate_bearer(), check)
+
+    @app.after_request
+    def _check_an_unconfirmed_caller(response):
+        """An answer to a remembered caller whose endpoint did not confirm it (refused before its statement: an
+        invalid body, …) leaves only if the token still opens the API; else 401 (auth.remembered). Registered
+        after the security headers' hook, so it runs before it."""
+        check = g.get("api_caller_check")
+        if check is None or check.confirmed:
+            return response
+        g.api_caller_check = None
+        db.session.rollback()
+        try:
+            read_caller_afresh()
+        except (Unauthorized, SQLAlchemyError) as error:
+            return app.make_response(app.handle_user_exception(error))
+        return response
+
+    if not sa.event.contains(db.session, "before_commit", _no_commit_for_an_unconfirmed_caller):
+        sa.event.listen(db.session, "before_commit", _no_commit_for_an_unconfirmed_caller)
+
+
+def _no_commit_for_an_unconfirmed_caller(session):
+    """Nothing is committed for a remembered caller its endpoint has not confirmed (auth.remembered)."""
+    if not has_request_context():
+        return
+    check = g.get("api_caller_check")
+    if check is not None and not check.confirmed:
+        raise RuntimeError("a remembered API caller must be confirmed before its request commits (auth.remembered)")

@@ -38,6 +38,7 @@ def _worker_database():
 _WORKER_DATABASE = _worker_database()  # before `config` is imported: TestingConfig reads TEST_DATABASE_URL
 
 from border_trade import create_app  # noqa: E402
+from border_trade.auth import remembered  # noqa: E402
 from border_trade.extensions import db as _db  # noqa: E402
 from border_trade.extensions import limiter  # noqa: E402
 from config import TestingConfig  # noqa: E402
@@ -100,6 +101,7 @@ def _clean_database(request, app):
                 for statement in APPEND_ONLY_DDL["sqlite"]:
                     connection.exec_driver_sql(statement)
         limiter.reset()
+        remembered.forget_all()
 
 
 @pytest.fixture

@@ -135,3 +135,22 @@ def test_a_batch_of_many_parameters_is_parsed_once_by_psycopg(app):
         db.session.rollback()
     assert after.hits > before.hits  # the second execution found the first one's parse
     assert after.misses == before.misses
+
+
+def test_a_statement_over_4_kb_is_parsed_once_by_psycopg(app):
+    """The gate event's lock statement is over 4 kB with the remembered caller's check (crossings/locking.py):
+    psycopg keeps its parse too (border_trade._keep_batch_parses; by default only statements of at most 4096
+    characters are kept)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg is PostgreSQL's driver")
+    from psycopg import _queries
+
+    padding = " ".join(f"AS c{n}," for n in range(1000))[:5000]  # a statement of about 5 kB
+    statement = sa.text(f"SELECT :value /* {padding} */")
+    for _round in range(2):
+        before = _queries._query2pg.cache_info()
+        db.session.execute(statement, {"value": 1})
+        after = _queries._query2pg.cache_info()
+    assert len(str(statement)) > 4096
+    assert after.hits > before.hits  # the second execution found the first one's parse
+    assert after.misses == before.misses

@@ -7,7 +7,8 @@ from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
 from ..errors import Unauthorized
-from .tokens import user_for_token
+from . import remembered
+from .tokens import caller_for_token, digest, user_for_token
 
 
 def authenticate_session():
@@ -30,9 +31,36 @@ def authenticate_session():
 
 def authenticate_bearer():
     """Return the user of the request's bearer token, or raise 401."""
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, raw = header.partition(" ")
-    user = user_for_token(raw.strip()) if scheme.lower() == "bearer" else None
+    user = user_for_token(bearer_token())
     if user is None:
-        raise Unauthorized(_("Sign in or send a valid API token."), headers={"WWW-Authenticate": "Bearer"})
+        raise _unauthorized()
     return user
+
+
+def authenticate_bearer_to_confirm():
+    """For an endpoint that confirms its caller in its own statement (auth.remembered): return (the user of the
+    request's bearer token, the CallerCheck that statement must pass, or None when the caller was read now), or raise
+    401."""
+    found = caller_for_token(bearer_token())
+    if found is None:
+        raise _unauthorized()
+    return found
+
+
+def read_caller_afresh():
+    """The remembered caller was not confirmed: forget it and read the request's token from the database; return its
+    user, or raise 401."""
+    raw = bearer_token()
+    if raw:
+        remembered.forget(digest(raw))
+    return authenticate_bearer()
+
+
+def bearer_token():
+    """Return the raw token of the request's `Authorization: Bearer …` header, or ""."""
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+    return raw.strip() if scheme.lower() == "bearer" else ""
+
+
+def _unauthorized():
+    return Unauthorized(_("Sign in or send a valid API token."), headers={"WWW-Authenticate": "Bearer"})

@@ -3,8 +3,9 @@
 from flask import jsonify, request
 
 from .. import idempotency
-from ..api import api_user
+from ..api import api_caller_check, api_user, set_api_user
 from ..api.blueprint import Blueprint, json_body
+from ..auth.bearer import read_caller_afresh
 from ..auth.permissions import can, require
 from ..errors import Forbidden
 from ..gates.queries import get_gate_or_404
@@ -16,6 +17,7 @@ blp = Blueprint("crossings_api", __name__, url_prefix="/api/v1", description="Ga
 # built once: a schema instance per request (and its nested ones) cost more than the tablet's event itself
 CROSSING_IN = CrossingInSchema()
 CROSSING_RESULT = CrossingResultSchema()
+CONFIRMS_ITS_CALLER = "crossings_api.record_crossing"  # auth.remembered: the caller confirmed with the shipment's lock
 
 
 @blp.route("/gates/<code>/crossings", methods=["POST"])
@@ -24,17 +26,19 @@ CROSSING_RESULT = CrossingResultSchema()
 @blp.response(201, CrossingResultSchema)
 def record_crossing(data, code):
     """Record what happened to a truck at the gate; retries with the same Idempotency-Key replay the answer."""
-    user = api_user()
     key = request.headers.get(idempotency.HEADER, "")
-    raw = json_body()
-    status, body = services.record_gate_event(
-        user,
-        code,
-        data,
-        key=key,
-        request_hash=services.body_hash(code, raw),
-        render=_render,
-    )
+    request_hash = services.body_hash(code, json_body())
+    try:
+        status, body = services.record_gate_event(
+            api_user(), code, data, key=key, request_hash=request_hash, render=_render, caller=api_caller_check()
+        )
+    except services.CallerNotConfirmed:
+        # the remembered caller changed, or the event was refused: answer as the caller read afresh would be
+        set_api_user(None)
+        set_api_user(read_caller_afresh())
+        status, body = services.record_gate_event(
+            api_user(), code, data, key=key, request_hash=request_hash, render=_render
+        )
     # the body is already serialised (and stored for replays): send it as it is
     return jsonify(body), status
 

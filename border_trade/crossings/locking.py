@@ -10,7 +10,9 @@ FROM shipments LEFT JOIN idempotency_keys ON (user, key) WHERE reference = … F
 - for `arrived`, the e-queue's facts (equeue.arrivals.arrival_facts): the earlier arrivals of the local day at
   the gate and direction, and whether a booking waits for the truck (then, and only then, it is read and locked);
 - on PostgreSQL the event's id, taken from its sequence, so that the event's INSERT can go with the other writes
-  in one statement (writes.py); a replay or a refusal leaves a gap in the ids, as a rolled-back INSERT would.
+  in one statement (writes.py); a replay or a refusal leaves a gap in the ids, as a rolled-back INSERT would;
+- for a caller remembered by the worker (auth.remembered), whether it still holds: its token, its user's row
+  version and the user's place at the gate, read in the same snapshot as the rest.
 """
 
 import functools
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import load_only
 
+from ..auth.remembered import confirmed_column
 from ..equeue.arrivals import ArrivalFacts, arrival_facts, arrival_parameters, waiting_booking_locked
 from ..equeue.checkpoints import is_late, ticket_lateral
 from ..extensions import db
@@ -40,17 +43,22 @@ class Locked:
     stored: tuple | None  # (request hash, status, body) stored under the key, or None
     facts: tuple | None  # (earlier arrivals, waiting booking's id) for `arrived`, else None
     event_id: int | None  # the next event id (PostgreSQL), else None
+    caller_confirmed: bool = False  # the remembered caller holds (auth.remembered), when one was given
 
 
-def lock_shipment(user, key, reference, event, occurred_at):
-    """Lock the shipment of `reference` (None when there is none) and read the rest in the same statement."""
+def lock_shipment(user, key, reference, event, occurred_at, *, caller=None, gate=None):
+    """Lock the shipment of `reference` (None when there is none) and read the rest in the same statement; with a
+    `caller` (auth.remembered.CallerCheck), confirm it, at `gate`."""
     arrival = event == "arrived"
     sequence = db.session.get_bind().dialect.name == "postgresql"
+    now = utcnow()
     parameters = {"reference": reference.strip().upper(), "user_id": user.id, "key": key}
     if arrival:
         parameters.update(arrival_parameters(occurred_at))
-    late = arrival and is_late(occurred_at, utcnow())  # counted in full, by its time (equeue.checkpoints)
-    statement, booking = _statement(arrival, sequence, late)
+    if caller is not None:
+        parameters.update(caller.parameters(now, gate.id))
+    late = arrival and is_late(occurred_at, now)  # counted in full, by its time (equeue.checkpoints)
+    statement, booking = _statement(arrival, sequence, late, caller is not None)
     row = db.session.execute(statement, parameters).first()
     if row is None:
         return Locked(None, None, None, None)
@@ -61,11 +69,12 @@ def lock_shipment(user, key, reference, event, occurred_at):
         facts = ArrivalFacts(row.earlier_arrivals, waiting is not None, True, waiting, row.booked_plate)
     elif arrival:
         facts = ArrivalFacts(row.earlier_arrivals, row.waiting_booking is not None)
-    return Locked(row.Shipment, stored, facts, row.event_id if sequence else None)
+    confirmed = caller is not None and bool(row.caller_confirmed)
+    return Locked(row.Shipment, stored, facts, row.event_id if sequence else None, confirmed)
 
 
 @functools.cache
-def _statement(arrival, sequence, late=False):
+def _statement(arrival, sequence, late=False, confirm=False):
     """Return (the statement, the Booking entity of its LATERAL subquery or None), built once per variant at first
     use (not at import: the mappers are configured when every model is)."""
     shipments = Shipment.__table__
@@ -87,6 +96,8 @@ def _statement(arrival, sequence, late=False):
             columns.append(waiting_id)
     if sequence:
         columns.append(sa.func.nextval(sa.literal_column(f"'{EVENT_ID_SEQUENCE}'")).label("event_id"))
+    if confirm:
+        columns.append(confirmed_column(gate=True))
     statement = (
         sa.select(*columns)
         .select_from(Shipment)

@@ -37,13 +37,29 @@ def body_hash(gate_code, payload):
     return idempotency.request_hash({"gate": gate_code.upper()}, payload)
 
 
-def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=None):
+class CallerNotConfirmed(Exception):
+    """The remembered caller (auth.remembered) failed the lock's check, or the event was refused before the check:
+    nothing was written; the endpoint answers as the caller read afresh would be answered."""
+
+
+def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=None, caller=None):
     """Record one gate event for a truck and move its shipment; return (status code, response body).
 
     `render(event, shipment)` builds the response body, which is stored with the key inside the same
-    transaction, so a retry gets exactly the first answer.
+    transaction, so a retry gets exactly the first answer. `caller` (auth.remembered.CallerCheck): `user` was
+    remembered, and the shipment's lock confirms it before anything else is read or written; raises
+    CallerNotConfirmed when it does not, or when the event is refused before.
     """
-    now = now or utcnow()
+    try:
+        return _record(user, gate_code, data, key, request_hash, render, now or utcnow(), caller)
+    except AppError:
+        if caller is None or caller.confirmed:
+            raise
+        db.session.rollback()
+        raise CallerNotConfirmed() from None
+
+
+def _record(user, gate_code, data, key, request_hash, render, now, caller):
     idempotency.check_key(key)
     require(user, "crossing.record")
     gate = _gate(user, gate_code)
@@ -59,7 +75,12 @@ def record_gate_event(user, gate_code, data, *, key, request_hash, render, now=N
     try:
         # what the checks change (an e-queue booking and its audit entry) waits for the batch's flush
         with db.session.no_autoflush, writes.batched():
-            locked = lock_shipment(user, key, data["shipment"], data["event"], occurred_at)
+            locked = lock_shipment(user, key, data["shipment"], data["event"], occurred_at, caller=caller, gate=gate)
+            if caller is not None:
+                if not locked.caller_confirmed:  # also when there is no such shipment: the caller first
+                    db.session.rollback()
+                    raise CallerNotConfirmed()
+                caller.confirmed = True
             if locked.stored is not None:  # a replay: the first answer, read with the lock
                 previous = idempotency.stored_answer(*locked.stored, request_hash)
                 db.session.rollback()

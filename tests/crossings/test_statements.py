@@ -1,8 +1,9 @@
 """How many SQL statements a walk-in `arrived` costs (#20): a guard on the gate API's round trips, not a timing.
 
 bench/crossing_bench.py measures the speed; this keeps the statement count from creeping back. On PostgreSQL: the
-token with its user and gates; the shipment's lock with the key's stored answer, the queue number, the waiting
-booking and the event's id; one statement for every write (writes.py). Elsewhere the writes go one by one: the
+shipment's lock with the key's stored answer, the queue number, the waiting booking, the event's id and the check of
+the caller the worker remembers from its first event (auth.remembered; the first event reads the token with its user
+and gates); one statement for every write (writes.py). Elsewhere the writes go one by one: the
 event, the shipment's update, the webhooks, the audit entry, the stored answer.
 """
 
@@ -18,11 +19,11 @@ from border_trade.shipments.models import ShipmentEvent, ShipmentStatus
 from tests.factories import get_gate, make_shipment, make_user
 
 # SQL statements per walk-in arrival, BEGIN, COMMIT and the pool's ping not counted
-MOST = {"postgresql": 3, "sqlite": 7}
+MOST = {"postgresql": 2, "sqlite": 7}
 SKIP = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
-def test_a_walk_in_arrival_costs_three_statements_on_postgresql(app, client, token_for):
+def test_a_walk_in_arrival_costs_two_statements_on_postgresql(app, client, token_for):
     officer = make_user(Role.GATE_OFFICER, gates=[get_gate("MOC-BAI")])
     auth = token_for(officer)
     exporter = make_user(Role.EXPORTER)
@@ -40,7 +41,7 @@ def test_a_walk_in_arrival_costs_three_statements_on_postgresql(app, client, tok
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
         counts = []
-        for reference in references:  # the first may also record the token's last use
+        for reference in references:  # the first also reads the token (and may record its last use)
             seen.clear()
             body = {"shipment": reference, "event": "arrived"}
             response = client.post(
