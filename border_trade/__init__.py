@@ -1,10 +1,32 @@
 """border-trade: OCOP goods exported from Vietnam to Cambodia through land border gates."""
 
+import contextlib
 from pathlib import Path
 
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
+_SYNC_REMEMBERED = 4096  # hooks, views and error handlers: a few hundred
+
+
+class BorderTradeApp(Flask):
+    """Flask, asking once per function instead of on every call whether a hook or view is a coroutine function
+    (`ensure_sync`, some 25 times a request: ~0.03 ms of a gate event's 2.3)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._synced = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._synced[func]
+        except (KeyError, TypeError):  # TypeError: an unhashable callable, asked every time
+            pass
+        synced = super().ensure_sync(func)
+        if len(self._synced) < _SYNC_REMEMBERED:
+            with contextlib.suppress(TypeError):
+                self._synced[func] = synced
+        return synced
 
 
 def create_app(config=None):
@@ -13,7 +35,7 @@ def create_app(config=None):
 
     from .production import check_production
 
-    app = Flask(
+    app = BorderTradeApp(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder="static",

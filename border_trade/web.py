@@ -93,19 +93,21 @@ def install_request_hooks(app):
 
     hsts = app.config.get("HSTS_SECONDS") or 0
 
+    fixed = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]
+    fixed.append(("Content-Security-Policy", CSP))
+    if hsts:
+        # production is served over HTTPS only (nginx terminates TLS): browsers must never try plain HTTP
+        fixed.append(("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains"))
+
     @app.after_request
     def _security_headers(response):
+        # each header unless the view set its own (one look at the response's headers, not one per header)
         headers = response.headers
-        headers.setdefault("X-Request-ID", g.get("request_id", ""))
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Content-Security-Policy", CSP)
-        if hsts:
-            # production is served over HTTPS only (nginx terminates TLS): browsers must never try plain HTTP
-            headers.setdefault("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains")
+        present = {name.lower() for name in headers.keys()}  # noqa: SIM118 (Headers iterates pairs)
+        wanted = [("X-Request-ID", g.get("request_id", "")), *fixed]
         if request.path.startswith("/api/"):
-            headers.setdefault("Cache-Control", "no-store")
+            wanted.append(("Cache-Control", "no-store"))
+        headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response
 
     @app.context_processor

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import idempotency, writes
-from ..audit.services import record, write_pending_entries
+from ..audit.services import write_entry, write_pending_entries
 from ..auth.permissions import can, require
 from ..customs.services import clearance_problem as customs_clearance_problem
 from ..enums import Role
@@ -157,10 +158,10 @@ def _write(attempt, locked, current, target):
     else:
         event_id = locked.event_id
         writes.insert_rows(ShipmentEvent.__table__, [{"id": event_id, **values}], key="crossing.event")
-    event = ShipmentEvent(id=event_id, **values)  # as written; never added to the session
-    event.gate, event.actor = gate, user
+    # as written, for the response, the webhooks and the subscribers (attributes of a ShipmentEvent; not an ORM object)
+    event = SimpleNamespace(id=event_id, gate=gate, actor=user, **values)
     writes.update_versioned(shipment, _changes(event, current, target), key="crossing")
-    record(
+    write_entry(
         f"crossing.{event_name}",
         actor=user,
         obj=shipment,

@@ -114,6 +114,16 @@ def test_security_headers(client):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
+def test_a_header_the_view_set_is_kept_and_not_doubled(client):
+    board = client.get("/api/v1/public/gates/MOC-BAI/board", headers={"X-Request-ID": "abc123"})
+    assert board.status_code == 200
+    assert board.headers.getlist("Cache-Control") == ["public, max-age=15"]  # its own, not the API's no-store
+    assert board.headers.getlist("X-Request-ID") == ["abc123"]
+    assert board.headers.getlist("X-Frame-Options") == ["DENY"]
+    api = client.get("/api/v1/health")
+    assert api.headers.getlist("Cache-Control") == ["no-store"]
+
+
 def test_a_database_lost_while_closing_the_session_leaves_the_answer_alone(tmp_path, monkeypatch, caplog):
     """PostgreSQL stopped right after a request's work: the ROLLBACK of closing its session fails, and the answer
     already made must still go out (it used to become gunicorn's HTML 500)."""

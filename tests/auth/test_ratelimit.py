@@ -134,3 +134,32 @@ def test_the_429_page_speaks_the_visitors_language(client, clock):
             for n in range(1, 62)  # the limiter rounds the wait up: a 60 s window can say 61
         }
     assert shown in expected
+
+
+def test_the_gate_event_endpoint_skips_the_limiter_and_others_do_not(client, token_for, monkeypatch):
+    """The gate's events carry no rate limit, and are spared the limiter's lookups (extensions.UNLIMITED_ENDPOINTS,
+    #20); every other endpoint still goes through them."""
+    import uuid
+
+    from border_trade.extensions import limiter
+    from border_trade.shipments.models import ShipmentStatus
+    from tests.factories import get_gate, make_shipment
+
+    looked_up = []
+    resolve = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(
+        limiter.limit_manager, "resolve_limits", lambda *a, **k: looked_up.append(a[1]) or resolve(*a, **k)
+    )
+    auth = token_for(make_user(Role.GATE_OFFICER, gates=[get_gate("MOC-BAI")]))
+    shipment = make_shipment(
+        make_user(Role.EXPORTER).organisation, status=ShipmentStatus.SUBMITTED, gate=get_gate("MOC-BAI")
+    )
+    response = client.post(
+        "/api/v1/gates/MOC-BAI/crossings",
+        json={"shipment": shipment.reference, "event": "arrived"},
+        headers=auth | {"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert response.status_code == 201, response.json
+    assert looked_up == []
+    assert client.get("/api/v1/gates/MOC-BAI/queue", headers=auth).status_code == 200
+    assert looked_up == ["crossings_api.queue"]
