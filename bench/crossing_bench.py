@@ -76,7 +76,7 @@ def main():
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections at max throughput")
     parser.add_argument("--rounds", type=int, default=4, help="turns of the max phase, the targets in rotation")
     parser.add_argument("--shipments", type=int, default=14000, help="submitted shipments (walk-ins) to seed")
-    parser.add_argument("--booked", type=int, default=10000, help="booked submitted shipments to seed")
+    parser.add_argument("--booked", type=int, default=14000, help="booked submitted shipments to seed")
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per gunicorn worker (1: the sync workers of gunicorn.conf.py)"
     )

@@ -160,4 +160,8 @@ def _build_combined(parts):
         ctes.append(cte)
         if part.checked:
             counted.append(sa.select(sa.func.count()).select_from(cte).scalar_subquery())
-    return sa.select(*(counted or [sa.literal(0)])).add_cte(*ctes)
+    # PostgreSQL runs the data-modifying CTEs the main query does not read after it, in the reverse of their order in
+    # the WITH list (each is pushed to the front of a list as it is set up): listed last to first, they run first to
+    # last, so rows of one table get their serial ids in the order they were written (an event's audit entries).
+    # tests/test_writes.py holds PostgreSQL to it.
+    return sa.select(*(counted or [sa.literal(0)])).add_cte(*reversed(ctes))

@@ -154,3 +154,18 @@ def test_a_statement_over_4_kb_is_parsed_once_by_psycopg(app):
     assert len(str(statement)) > 4096
     assert after.hits > before.hits  # the second execution found the first one's parse
     assert after.misses == before.misses
+
+
+def test_rows_written_in_one_batch_get_their_ids_in_the_order_written(app):
+    """An event's audit entries (the booking marked arrived, then the arrival) keep their order in the trail: on
+    PostgreSQL the batch's CTEs run in the order they were written (writes._build_combined), elsewhere one by one."""
+    now = utcnow()
+    with writes.batched():
+        for n in range(4):
+            writes.insert_rows(AUDIT, [_entry(f"test.order.{n}", now)], key=f"test.order.{n % 2}")
+        writes.flush()
+    db.session.commit()
+    actions = db.session.scalars(
+        sa.select(AUDIT.c.action).where(AUDIT.c.action.like("test.order.%")).order_by(AUDIT.c.id)
+    ).all()
+    assert actions == [f"test.order.{n}" for n in range(4)]
