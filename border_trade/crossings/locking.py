@@ -19,13 +19,14 @@ import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import load_only
 
 from ..auth.remembered import confirmed_column
-from ..equeue.arrivals import ArrivalFacts, arrival_facts, arrival_parameters, waiting_booking_locked
+from ..equeue.arrivals import WAITING_LOADED, ArrivalFacts, arrival_facts, arrival_parameters, waiting_booking_locked
 from ..equeue.checkpoints import is_late, ticket_lateral
+from ..equeue.models import Booking
 from ..extensions import db
 from ..idempotency import IdempotencyKey
+from ..rows import loaded
 from ..shipments.models import Shipment
 from ..types import utcnow
 
@@ -58,30 +59,38 @@ def lock_shipment(user, key, reference, event, occurred_at, *, caller=None, gate
     if caller is not None:
         parameters.update(caller.parameters(now, gate.id))
     late = arrival and is_late(occurred_at, now)  # counted in full, by its time (equeue.checkpoints)
-    statement, booking = _statement(arrival, sequence, late, caller is not None)
-    row = db.session.execute(statement, parameters).first()
+    statement = _statement(arrival, sequence, late, caller is not None)
+    row = db.session.connection().execute(statement, parameters).first()
     if row is None:
         return Locked(None, None, None, None)
+    # the statement reads plain columns (Core): the ORM's loading per execution cost more than its round trip
+    shipment = loaded(Shipment, dict(zip(LOADED, row, strict=False)))
     stored = (row.request_hash, row.response_status, row.response_body) if row.request_hash is not None else None
     facts = None
     if arrival and sequence:  # the booking waiting for the truck read and locked with the shipment
-        waiting = row._mapping[booking]
+        values = row[_BOOKING_AT : _BOOKING_AT + len(WAITING_LOADED)]
+        waiting = loaded(Booking, dict(zip(WAITING_LOADED, values, strict=True))) if values[0] is not None else None
         facts = ArrivalFacts(row.earlier_arrivals, waiting is not None, True, waiting, row.booked_plate)
     elif arrival:
         facts = ArrivalFacts(row.earlier_arrivals, row.waiting_booking is not None)
     confirmed = caller is not None and bool(row.caller_confirmed)
-    return Locked(row.Shipment, stored, facts, row.event_id if sequence else None, confirmed)
+    return Locked(shipment, stored, facts, row.event_id if sequence else None, confirmed)
+
+
+_BOOKING_AT = len(LOADED) + 4  # the waiting booking's columns: after the shipment's, the key's three, the count
 
 
 @functools.cache
 def _statement(arrival, sequence, late=False, confirm=False):
-    """Return (the statement, the Booking entity of its LATERAL subquery or None), built once per variant at first
-    use (not at import: the mappers are configured when every model is)."""
+    """Return the statement, built once per variant at first use: the shipment's columns of LOADED first, then the
+    key's answer, for an arrival the earlier arrivals and (PostgreSQL) the waiting booking's columns of
+    WAITING_LOADED and its plate, or (elsewhere) its id; the event's id; the caller's check."""
     shipments = Shipment.__table__
     keys = IdempotencyKey.__table__
-    columns = [Shipment, keys.c.request_hash, keys.c.response_status, keys.c.response_body]
-    waiting = booking = ticket = None
-    options = [load_only(*(getattr(Shipment, name) for name in LOADED), raiseload=False)]
+    mapper = Shipment.__mapper__
+    columns = [mapper.column_attrs[name].columns[0] for name in LOADED]
+    columns += [keys.c.request_hash, keys.c.response_status, keys.c.response_body]
+    waiting = ticket = None
     if arrival and sequence and not late:  # a live arrival on PostgreSQL: its queue ticket (equeue.checkpoints)
         ticket = ticket_lateral(shipments, keys)
     if arrival:
@@ -89,9 +98,9 @@ def _statement(arrival, sequence, late=False, confirm=False):
         earlier, waiting_id = arrival_facts(shipments, checkpoints=sequence, ticket=column)
         columns.append(earlier)
         if sequence:  # PostgreSQL: the waiting booking itself, locked, from a LATERAL subquery
-            waiting, booking, booking_columns = waiting_booking_locked(shipments)
-            columns.extend((booking, waiting.c.booked_plate))
-            options.append(booking_columns)
+            waiting = waiting_booking_locked(shipments)
+            columns += [waiting.c[name] for name in WAITING_LOADED]
+            columns.append(waiting.c.booked_plate)
         else:
             columns.append(waiting_id)
     if sequence:
@@ -100,13 +109,11 @@ def _statement(arrival, sequence, late=False, confirm=False):
         columns.append(confirmed_column(gate=True))
     statement = (
         sa.select(*columns)
-        .select_from(Shipment)
-        .options(*options)
+        .select_from(shipments)
         .outerjoin(keys, sa.and_(keys.c.user_id == sa.bindparam("user_id"), keys.c.key == sa.bindparam("key")))
     )
     if ticket is not None:
         statement = statement.outerjoin(ticket, sa.true())
     if waiting is not None:
         statement = statement.outerjoin(waiting, sa.true())
-    statement = statement.where(Shipment.reference == sa.bindparam("reference")).with_for_update(of=Shipment)
-    return statement, booking
+    return statement.where(shipments.c.reference == sa.bindparam("reference")).with_for_update(of=shipments)

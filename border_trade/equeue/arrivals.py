@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased, joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from .. import writes
 from ..audit.services import write_entry
@@ -164,11 +164,10 @@ WAITING_LOADED = ("id", "code", "status", "version", "shipment_id", "organisatio
 
 def waiting_booking_locked(shipments):
     """PostgreSQL: a LATERAL subquery, correlated to `shipments`, that reads and locks (FOR UPDATE OF bookings) the
-    booking waiting for the truck with its vehicle's plate (`booked_plate`), as `expecting_booking` does, in the
-    caller's round trip; returns (the subquery, the Booking entity aliased to it, the load_only option of that entity
-    for the caller's statement). Its bind parameter: ended_after."""
+    booking waiting for the truck, its columns of WAITING_LOADED with its vehicle's plate (`booked_plate`), as
+    `expecting_booking` does, in the caller's round trip. Its bind parameter: ended_after."""
     bookings, vehicles = Booking.__table__, Vehicle.__table__
-    waiting = (
+    return (
         sa.select(*(bookings.c[name] for name in WAITING_LOADED), vehicles.c.plate.label("booked_plate"))
         .join(vehicles, vehicles.c.id == bookings.c.vehicle_id)
         .where(*_waiting(shipments.c.id, shipments.c.gate_id))
@@ -177,8 +176,6 @@ def waiting_booking_locked(shipments):
         .with_for_update(of=bookings)
         .lateral("waiting")
     )
-    booking = aliased(Booking, waiting)
-    return waiting, booking, load_only(*(getattr(booking, name) for name in WAITING_LOADED), raiseload=False)
 
 
 @dataclass
