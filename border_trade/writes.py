@@ -89,6 +89,18 @@ def flush():
         _check(part, count)
 
 
+def commit_as_written():
+    """Commit, leaving the session's objects as they are instead of expiring them all (`expire_on_commit`): for a
+    request that ends with its commit and whose objects hold what was written (`update_versioned` sets them, the
+    rest was read in this transaction). Expiring them costs a gate event ~0.1 ms for nothing read afterwards."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 def update_versioned(obj, changes, *, key):
     """UPDATE a versioned row where its version is still the one read (the ORM's optimistic check), with `changes`
     and the next version; set the loaded object to the written values without making it dirty (the unit of work

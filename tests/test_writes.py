@@ -169,3 +169,19 @@ def test_rows_written_in_one_batch_get_their_ids_in_the_order_written(app):
         sa.select(AUDIT.c.action).where(AUDIT.c.action.like("test.order.%")).order_by(AUDIT.c.id)
     ).all()
     assert actions == [f"test.order.{n}" for n in range(4)]
+
+
+def test_commit_as_written_commits_and_expires_nothing(app):
+    from sqlalchemy import inspect
+
+    from border_trade.auth.models import Role
+    from tests.factories import make_user
+
+    user = make_user(Role.VIEWER)
+    db.session.commit()
+    user.name = "Renamed"
+    writes.commit_as_written()
+    assert "name" in inspect(user).dict and not inspect(user).expired_attributes  # kept, not expired
+    assert db.session().expire_on_commit  # the session's setting is back
+    db.session.close()
+    assert db.session.scalar(sa.text("SELECT name FROM users WHERE id = :id"), {"id": user.id}) == "Renamed"

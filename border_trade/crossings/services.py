@@ -177,7 +177,7 @@ def _write(attempt, locked, current, target):
     write_pending_entries()
     idempotency.store(user, attempt.key, attempt.request_hash, 201, body, now)
     writes.flush()
-    db.session.commit()
+    writes.commit_as_written()
     return body
 
 
