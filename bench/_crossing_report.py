@@ -104,8 +104,9 @@ def summarise(results, args, counts, loads, statements):
             *verdicts,
             f"- SQL statements per event (counted in the app, median of {args_counted(statements)}): "
             + "; ".join(_statements(kind, figures) for kind, figures in statements.items())
-            + ". The baseline: 1 statement plus BEGIN and COMMIT (and the pool's ping, as border-trade's, only for a "
-            "connection that sat idle).",
+            + ". A range: the worker's first event of a caller also reads its token (auth.remembered), and the count "
+            "runs in a fresh process. The baseline: 1 statement plus BEGIN and COMMIT (and the pool's ping, as "
+            "border-trade's, only for a connection that sat idle).",
             _turns(results),
             f"- Stored afterwards: {counts['arrived']} `arrived` events and {counts['keys']} idempotency keys for "
             f"{answered} answers 201 (warm-up and statement count included); "
@@ -139,7 +140,8 @@ def _statements(kind, figures):
     parts = figures["per_event"]
     sql = parts.get("sql", 0)
     extra = ", ".join(f"{name.upper()} {parts[name]:g}" for name in ("begin", "commit", "ping") if name in parts)
-    return f"{kind.replace('_', '-')} **{figures['statements']:g}** ({sql:g} SQL + {extra})"
+    spread = f", {figures['min']:g}–{figures['max']:g}" if figures.get("min") != figures.get("max") else ""
+    return f"{kind.replace('_', '-')} **{figures['statements']:g}**{spread} (on average {sql:g} SQL + {extra})"
 
 
 def _verdict(kind, ratio, p99, rate):
