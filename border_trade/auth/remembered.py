@@ -142,6 +142,8 @@ def _detached_copy(user):
 
 
 def _loaded(instance):
+    """The instance's loaded columns by attribute name; expired ones (after a commit) are loaded again first."""
+    instance.id  # noqa: B018 (reading an expired attribute loads every expired column)
     state = instance_state(instance)
     return {
         attribute.key: state.dict[attribute.key]

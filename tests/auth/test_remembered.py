@@ -6,6 +6,7 @@ lock are checked against the database too. PostgreSQL only (row versions); elsew
 """
 
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -65,28 +66,30 @@ def nothing_written(shipment):
     assert db.session.scalar(sa.select(sa.func.count()).where(ShipmentEvent.shipment_id == shipment.id)) == 0
 
 
-def statements(engine, seen):
+@contextmanager
+def counted():
+    """Yield the list of SQL statements (not BEGIN, COMMIT, …) sent inside the block."""
+    seen = []
+
     def count(connection, cursor, statement, parameters, context, executemany):
-        word = statement.split(None, 1)[0].upper()
-        if word not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"):
+        if statement.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"):
             seen.append(statement)
 
-    return count
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_second_event_reads_no_token(client, auth, officer):
     remembered_caller(client, auth)
     shipment = submitted().reference  # read before counting
-    seen = []
-    listener = statements(db.engine, seen)
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with counted() as seen:
         response = arrive(client, auth, shipment)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 201, response.json
     assert len(seen) == 2, seen  # the lock (with the caller's check) and the writes
-    assert "api_tokens" not in seen[0].split("FROM", 1)[0]  # not read: checked inside the lock statement
+    assert not [s for s in seen if s.startswith("SELECT api_tokens")]  # not read: checked inside the lock statement
     assert "caller_confirmed" in seen[0]
     entry = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert entry.actor_id == officer.id and entry.actor_email == officer.email
@@ -202,14 +205,9 @@ def test_a_caller_is_read_again_after_the_memory_lapses(client, auth, monkeypatc
     remembered_caller(client, auth)
     monkeypatch.setattr(remembered, "KEEP_SECONDS", -1)
     shipment = submitted().reference  # read before counting
-    seen = []
-    listener = statements(db.engine, seen)
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with counted() as seen:
         assert arrive(client, auth, shipment).status_code == 201
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    assert "api_tokens" in seen[0]  # read from the database again
+    assert seen[0].startswith("SELECT api_tokens")  # read from the database again
 
 
 def test_the_memory_keeps_the_most_recent_callers_only(client, token_for, monkeypatch):
@@ -236,14 +234,9 @@ def test_nothing_commits_for_an_unconfirmed_caller(app, auth, officer):
 
 def test_other_endpoints_read_their_caller_every_time(client, auth):
     remembered_caller(client, auth)
-    seen = []
-    listener = statements(db.engine, seen)
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with counted() as seen:
         assert client.get("/api/v1/gates/MOC-BAI/queue", headers=auth).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    assert "api_tokens" in seen[0]
+    assert seen[0].startswith("SELECT api_tokens")
 
 
 def test_elsewhere_every_event_reads_its_caller(client, auth):
@@ -254,11 +247,28 @@ def test_elsewhere_every_event_reads_its_caller(client, auth):
     else:  # no row versions to confirm a remembered caller by
         assert remembered._callers == {}
         shipment = submitted().reference
-        seen = []
-        listener = statements(db.engine, seen)
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted() as seen:
             assert arrive(client, auth, shipment).status_code == 201
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
-        assert "api_tokens" in seen[0]
+        assert seen[0].startswith("SELECT api_tokens")
+
+
+def test_a_caller_read_after_a_commit_is_remembered_whole(app, officer):
+    """Reading a token may record its last use and commit, which expires its user: the copy kept is whole."""
+    from border_trade.auth.tokens import caller_for_token, new_token
+
+    raw, _record = new_token(officer)
+    db.session.commit()
+    with app.test_request_context("/"):
+        user, check = caller_for_token(raw)
+        assert check is None and user.id == officer.id
+    kept = next(iter(remembered._callers.values())).user
+    state = sa.inspect(kept)
+    assert state.detached and {"id", "email", "role", "locale"} <= set(state.dict)
+    assert [gate.code for gate in kept.gates] == ["MOC-BAI", "XA-MAT"]
+    user = db.session.get(User, officer.id)
+    user.name = "Renamed"
+    db.session.commit()  # expires the user, as recording the token's last use does
+    assert "email" not in sa.inspect(user).dict
+    remembered.remember("x" * 64, user, "1")
+    copy = sa.inspect(remembered._callers["x" * 64].user)
+    assert copy.dict["name"] == "Renamed" and copy.dict["email"] == officer.email
