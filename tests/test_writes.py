@@ -185,3 +185,22 @@ def test_commit_as_written_commits_and_expires_nothing(app):
     assert db.session().expire_on_commit  # the session's setting is back
     db.session.close()
     assert db.session.scalar(sa.text("SELECT name FROM users WHERE id = :id"), {"id": user.id}) == "Renamed"
+
+
+def test_an_audit_entry_recorded_in_a_batch_is_a_row_of_the_batch(app):
+    """`audit.services.record` inside `writes.batched()`: no ORM object, a row written at the flush in the order
+    recorded; outside a batch, an entry added to the session as before."""
+    from border_trade.audit.services import record
+
+    with writes.batched() as batch:
+        assert record("test.batched.1") is None and record("test.batched.2") is None
+        assert not [obj for obj in db.session.new if isinstance(obj, AuditEntry)]
+        assert len(batch.parts) == 2 and _count("test.batched.1") == 0  # held back until the flush
+        writes.flush()
+    db.session.commit()
+    actions = db.session.scalars(
+        sa.select(AUDIT.c.action).where(AUDIT.c.action.like("test.batched.%")).order_by(AUDIT.c.id)
+    ).all()
+    assert actions == ["test.batched.1", "test.batched.2"]
+    entry = record("test.unbatched")
+    assert entry in db.session.new

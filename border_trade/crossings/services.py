@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import idempotency, writes
-from ..audit.services import write_entry, write_pending_entries
+from ..audit.services import record
 from ..auth.permissions import can, require
 from ..customs.services import clearance_problem as customs_clearance_problem
 from ..enums import Role
@@ -161,7 +161,7 @@ def _write(attempt, locked, current, target):
     # as written, for the response, the webhooks and the subscribers (attributes of a ShipmentEvent; not an ORM object)
     event = SimpleNamespace(id=event_id, gate=gate, actor=user, **values)
     writes.update_versioned(shipment, _changes(event, current, target), key="crossing")
-    write_entry(
+    record(
         f"crossing.{event_name}",
         actor=user,
         obj=shipment,
@@ -174,7 +174,6 @@ def _write(attempt, locked, current, target):
             writes.flush()  # the quota's own reads and writes come after the event's
             (quotas.consume if target is ShipmentStatus.CROSSED else quotas.release)(shipment.id, now=now)
     body = attempt.render(event, shipment)
-    write_pending_entries()
     idempotency.store(user, attempt.key, attempt.request_hash, 201, body, now)
     writes.flush()
     writes.commit_as_written()

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from .. import writes
-from ..audit.services import write_entry
+from ..audit.services import record
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..fleet.models import Vehicle
@@ -243,7 +243,7 @@ def check_in(user, shipment, data, *, occurred_at, facts=None):
                         ]
                     },
                 )
-            write_entry(
+            record(
                 "booking.plate_override",
                 actor=user,
                 obj=booking,
@@ -254,7 +254,7 @@ def check_in(user, shipment, data, *, occurred_at, facts=None):
         # one UPDATE of its own with the version checked (held in the gate event's batch), not the unit of work
         changes = {"status": BookingStatus.ARRIVED, "arrived_at": occurred_at, "updated_at": utcnow()}
         writes.update_versioned(booking, changes, key="booking.arrive")
-        write_entry("booking.arrive", actor=user, obj=booking, before={"status": before}, after={"status": "arrived"})
+        record("booking.arrive", actor=user, obj=booking, before={"status": before}, after={"status": "arrived"})
     if is_late(occurred_at, utcnow()):  # an outbox's older arrival: the checkpoint may not count it (checkpoints.py)
         forget_checkpoint(shipment.gate_id, shipment.direction, occurred_at)
     shipment.booking_code = booking.code if booking is not None else None
