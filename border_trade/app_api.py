@@ -5,10 +5,10 @@ and knows none of them.
 """
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from .api import API_PREFIX, CONFIRMING_ENDPOINTS, PUBLIC_ENDPOINTS, set_api_user
+from .api import API_PREFIX, CONFIRMING_ENDPOINTS, PUBLIC_ENDPOINTS, api_caller_check, set_api_user
 from .api.docs import blp as docs
 from .audit.api import blp as audit_api
 from .auth.api import blp as auth_api
@@ -95,10 +95,9 @@ def register_api(app):
         """An answer to a remembered caller whose endpoint did not confirm it (refused before its statement: an
         invalid body, …) leaves only if the token still opens the API; else 401 (auth.remembered). Registered
         after the security headers' hook, so it runs before it."""
-        check = g.get("api_caller_check")
+        check = api_caller_check()
         if check is None or check.confirmed:
             return response
-        g.api_caller_check = None
         db.session.rollback()
         try:
             read_caller_afresh()
@@ -114,6 +113,6 @@ def _no_commit_for_an_unconfirmed_caller(session):
     """Nothing is committed for a remembered caller its endpoint has not confirmed (auth.remembered)."""
     if not has_request_context():
         return
-    check = g.get("api_caller_check")
+    check = api_caller_check()
     if check is not None and not check.confirmed:
         raise RuntimeError("a remembered API caller must be confirmed before its request commits (auth.remembered)")

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
+from ..api import set_api_user
 from ..errors import Unauthorized
 from . import remembered
 from .tokens import caller_for_token, digest, user_for_token
@@ -48,12 +49,16 @@ def authenticate_bearer_to_confirm():
 
 
 def read_caller_afresh():
-    """The remembered caller was not confirmed: forget it and read the request's token from the database; return its
-    user, or raise 401."""
+    """The remembered caller was not confirmed: forget it, read the request's token from the database and make its
+    user the request's caller (language included); return it, or raise 401. The check is dropped first: the read may
+    commit the token's last use."""
+    set_api_user(None)
     raw = bearer_token()
     if raw:
         remembered.forget(digest(raw))
-    return authenticate_bearer()
+    user = authenticate_bearer()
+    set_api_user(user)
+    return user
 
 
 def bearer_token():

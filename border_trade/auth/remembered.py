@@ -52,7 +52,7 @@ class CallerCheck:
     version: str
     confirmed: bool = False
 
-    def parameters(self, now, gate_id=None):
+    def parameters(self, now, gate_id):
         return {
             "caller_token": self.token_hash,
             "caller_user": self.user_id,
@@ -108,9 +108,9 @@ def version_column():
     )
 
 
-def confirmed_column(gate=False):
-    """A boolean column for the endpoint's first statement: the remembered caller still holds (bind parameters of
-    CallerCheck.parameters; with `gate`, the user still works at `caller_gate`)."""
+def confirmed_column():
+    """A boolean column for the endpoint's first statement: the remembered caller still holds, and still works at
+    the request's gate `caller_gate` (bind parameters of CallerCheck.parameters)."""
     tokens, users = ApiToken.__table__.alias("caller_token"), User.__table__.alias("caller_user")
     conditions = [
         tokens.c.token_hash == sa.bindparam("caller_token"),
@@ -120,11 +120,8 @@ def confirmed_column(gate=False):
         users.c.id == tokens.c.user_id,
         users.c.is_active.is_(True),
         sa.cast(sa.literal_column("caller_user.xmin"), sa.Text) == sa.bindparam("caller_version"),
+        sa.exists().where(user_gates.c.user_id == users.c.id, user_gates.c.gate_id == sa.bindparam("caller_gate")),
     ]
-    if gate:
-        conditions.append(
-            sa.exists().where(user_gates.c.user_id == users.c.id, user_gates.c.gate_id == sa.bindparam("caller_gate"))
-        )
     return sa.exists().select_from(tokens).where(*conditions).label("caller_confirmed")
 
 

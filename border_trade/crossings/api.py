@@ -3,7 +3,7 @@
 from flask import jsonify, request
 
 from .. import idempotency
-from ..api import api_caller_check, api_user, set_api_user
+from ..api import api_caller_check, api_user
 from ..api.blueprint import Blueprint, json_body
 from ..auth.bearer import read_caller_afresh
 from ..auth.permissions import can, require
@@ -34,10 +34,8 @@ def record_crossing(data, code):
         )
     except services.CallerNotConfirmed:
         # the remembered caller changed, or the event was refused: answer as the caller read afresh would be
-        set_api_user(None)
-        set_api_user(read_caller_afresh())
         status, body = services.record_gate_event(
-            api_user(), code, data, key=key, request_hash=request_hash, render=_render
+            read_caller_afresh(), code, data, key=key, request_hash=request_hash, render=_render
         )
     # the body is already serialised (and stored for replays): send it as it is
     return jsonify(body), status

@@ -68,8 +68,9 @@ def lock_shipment(user, key, reference, event, occurred_at, *, caller=None, gate
     stored = (row.request_hash, row.response_status, row.response_body) if row.request_hash is not None else None
     facts = None
     if arrival and sequence:  # the booking waiting for the truck read and locked with the shipment
-        values = row[_BOOKING_AT : _BOOKING_AT + len(WAITING_LOADED)]
-        waiting = loaded(Booking, dict(zip(WAITING_LOADED, values, strict=True))) if values[0] is not None else None
+        columns = row._mapping
+        values = {name: columns[f"booking_{name}"] for name in WAITING_LOADED}
+        waiting = loaded(Booking, values) if values["id"] is not None else None
         facts = ArrivalFacts(row.earlier_arrivals, waiting is not None, True, waiting, row.booked_plate)
     elif arrival:
         facts = ArrivalFacts(row.earlier_arrivals, row.waiting_booking is not None)
@@ -77,14 +78,12 @@ def lock_shipment(user, key, reference, event, occurred_at, *, caller=None, gate
     return Locked(shipment, stored, facts, row.event_id if sequence else None, confirmed)
 
 
-_BOOKING_AT = len(LOADED) + 4  # the waiting booking's columns: after the shipment's, the key's three, the count
-
-
 @functools.cache
 def _statement(arrival, sequence, late=False, confirm=False):
     """Return the statement, built once per variant at first use: the shipment's columns of LOADED first, then the
     key's answer, for an arrival the earlier arrivals and (PostgreSQL) the waiting booking's columns of
-    WAITING_LOADED and its plate, or (elsewhere) its id; the event's id; the caller's check."""
+    WAITING_LOADED (labelled booking_<name>) and its plate, or (elsewhere) its id; the event's id; the caller's
+    check."""
     shipments = Shipment.__table__
     keys = IdempotencyKey.__table__
     mapper = Shipment.__mapper__
@@ -99,14 +98,14 @@ def _statement(arrival, sequence, late=False, confirm=False):
         columns.append(earlier)
         if sequence:  # PostgreSQL: the waiting booking itself, locked, from a LATERAL subquery
             waiting = waiting_booking_locked(shipments)
-            columns += [waiting.c[name] for name in WAITING_LOADED]
+            columns += [waiting.c[name].label(f"booking_{name}") for name in WAITING_LOADED]
             columns.append(waiting.c.booked_plate)
         else:
             columns.append(waiting_id)
     if sequence:
         columns.append(sa.func.nextval(sa.literal_column(f"'{EVENT_ID_SEQUENCE}'")).label("event_id"))
     if confirm:
-        columns.append(confirmed_column(gate=True))
+        columns.append(confirmed_column())
     statement = (
         sa.select(*columns)
         .select_from(shipments)

@@ -150,9 +150,15 @@ def test_a_changed_language_is_the_language_of_the_next_refusal(client, auth, of
     remembered_caller(client, auth)
     db.session.get(User, officer.id).locale = "en"
     db.session.commit()
-    response = arrive(client, auth, "VN-2099-999999")
-    assert response.status_code == 404
-    assert response.json["message"] == "No such shipment."
+    # a refusal after the lock (the event does not fit the shipment's status), where a caller taken as unchanged
+    # would answer in the remembered language (vi)
+    shipment = submitted()
+    body = {"shipment": shipment.reference, "event": "cleared"}
+    response = client.post(
+        "/api/v1/gates/MOC-BAI/crossings", json=body, headers=auth | {"Idempotency-Key": uuid.uuid4().hex}
+    )
+    assert response.status_code == 409, response.json
+    assert response.json["message"].startswith("cleared cannot be recorded"), response.json
 
 
 @pytest.mark.parametrize(
